@@ -1,0 +1,86 @@
+// Builds dist/skiff: one executable file (a Node 24 single-executable application) holding the
+// CLI, the control plane and the minion agent. esbuild bundle → SEA blob (with a code cache)
+// → postject into a copy of the Node 24 binary that npm installed (node_modules/node).
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const entry = process.env.SKIFF_ENTRY ?? join(root, "bin", "skiff.ts");
+const bundle = join(dist, "skiff.cjs");
+const blob = join(dist, "skiff.blob");
+const seaConfig = join(dist, "sea-config.json");
+const out = join(dist, "skiff");
+
+function step(what) {
+  process.stderr.write(`build: ${what}\n`);
+}
+
+/** The Node 24 binary from node_modules, whatever `node` the machine has on its PATH. */
+function nodeBinary() {
+  const candidates = [join(root, "node_modules", "node", "bin", "node"), process.execPath];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    const v = execFileSync(c, ["--version"], { encoding: "utf8" }).trim();
+    if (v.startsWith("v24.")) return c;
+  }
+  throw new Error("Node 24 not found: run `npm ci` first (node@24 is a devDependency)");
+}
+
+mkdirSync(dist, { recursive: true });
+const node = nodeBinary();
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+step("bundling with esbuild");
+const esbuild = await import("esbuild");
+await esbuild.build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: "node",
+  target: "node24",
+  format: "cjs",                    // a SEA's main script is CommonJS on Node 24
+  outfile: bundle,
+  minify: true,
+  keepNames: false,
+  legalComments: "none",
+  define: { SKIFF_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__skiff_import_meta_url" },
+  banner: { js: "var __skiff_import_meta_url=require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: "warning",
+});
+
+step("writing the SEA blob (with code cache)");
+writeFileSync(seaConfig, JSON.stringify({
+  main: bundle,
+  output: blob,
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+  useSnapshot: false,
+}));
+execFileSync(node, ["--experimental-sea-config", seaConfig], { stdio: "inherit" });
+
+step("injecting into a copy of Node " + execFileSync(node, ["--version"], { encoding: "utf8" }).trim());
+rmSync(out, { force: true });
+copyFileSync(node, out);
+chmodSync(out, 0o755);
+// Debug sections make the copy ~30 MB larger and slower to map; strip them when we can.
+try {
+  execFileSync("strip", ["--strip-debug", out], { stdio: "ignore" });
+} catch {
+  // strip is optional (binutils); the binary works either way.
+}
+const postject = join(root, "node_modules", "postject", "dist", "cli.js");
+try {
+  // postject's ELF library warns about the stripped note sections; show its output only on failure.
+  execFileSync(node, [postject, out, "NODE_SEA_BLOB", blob,
+    "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"], { stdio: "pipe" });
+} catch (e) {
+  process.stderr.write(String(e.stderr ?? e.message));
+  process.exit(1);
+}
+rmSync(blob, { force: true });
+rmSync(seaConfig, { force: true });
+
+const mb = (statSync(out).size / 1024 / 1024).toFixed(1);
+step(`done: dist/skiff (${mb} MiB)`);
