@@ -20,7 +20,9 @@ export interface ListResult {
 /**
  * A revisioned key/value store. One global revision counter; every write bumps it and the
  * new value is the object's resourceVersion. Writes resolve only once durable.
- * Objects handed in are not retained (copied); objects handed out are fresh copies.
+ * Objects handed in are not retained (copied). get and the write methods hand out fresh
+ * copies; list items and watch events may be deep-frozen objects shared with the store
+ * (read-only: copy before changing one), so large lists cost no copying.
  */
 export interface Store {
   /** Current revision (the last committed write). */
