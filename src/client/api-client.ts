@@ -9,7 +9,8 @@ import type { ApiRequest, ApiResponse } from "./transport.ts";
  * (then `columns`/`fields` are empty and the server's Table is what gets printed).
  */
 export type ResourceRef = Pick<ResourceInfo, "resource" | "kind" | "group" | "version" | "namespaced">
-  & Partial<Omit<ResourceInfo, "resource" | "kind" | "group" | "version" | "namespaced">>;
+  & Partial<Omit<ResourceInfo, "resource" | "kind" | "group" | "version" | "namespaced">>
+  & { /** API verbs from discovery (api-resources -o wide); absent for table rows. */ verbs?: string[] };
 
 /** What a method returns for a table key ("pods" → Pod) or a ref (→ ApiObject). */
 export type ObjOf<X> = X extends Resource ? Kinds[X] : ApiObject;
