@@ -1,0 +1,277 @@
+// The embedded control plane as a process: data dir, TLS, token auth, and the HTTPS front that routes to discovery, OpenAPI and the API server.
+import { timingSafeEqual } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIPv6 } from "node:net";
+import type { Socket } from "node:net";
+import { join, resolve } from "node:path";
+import { ApiError, internalError, unauthorized } from "../api/errors.ts";
+import type { ApiRequest, ApiResponse } from "../client/transport.ts";
+import { realClock, type Clock } from "../deps.ts";
+import { serveDiscovery } from "./apiserver/discovery.ts";
+import { serveOpenApi } from "./apiserver/openapi.ts";
+import { openSqliteStore } from "./storage/sqlite-store.ts";
+import type { Store } from "./storage/store.ts";
+import { ensureTls, ensureToken, servingHosts, writePrivateFile } from "./tls.ts";
+
+/** What the HTTPS front needs from the request handler. */
+export interface RequestHandler {
+  handle(req: ApiRequest): Promise<ApiResponse>;
+  /** Settles once the handler can serve (built-in namespaces exist); the port opens only then. */
+  readonly ready?: Promise<void>;
+  close(): Promise<void> | void;
+}
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Address to listen on; default 127.0.0.1. */
+  listen?: string;
+  clock?: Clock;
+  random?: () => number;
+  log?: (line: string) => void;
+  /** Builds the handler of every non-discovery request; default: the full API server over the store. */
+  handler?: (deps: { store: Store; clock: Clock; random: () => number }) => RequestHandler;
+}
+
+export interface ControlPlane {
+  /** https://host:port, the URL clients should use. */
+  url: string;
+  port: number;
+  caPem: string;
+  token: string;
+  /** Stops accepting, ends open streams, closes the handler and the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The file `cluster status` reads: where the running control plane of a data dir answers. */
+export interface EndpointRecord {
+  url: string;
+  port: number;
+  pid: number;
+  startedAt: string;
+}
+
+export const ENDPOINT_FILE = "endpoint.json";
+
+/** Paths kube-apiserver serves to anonymous clients too. */
+const ANONYMOUS = new Set(["/healthz", "/readyz", "/livez", "/version"]);
+const HEALTH = new Set(["/healthz", "/readyz", "/livez"]);
+
+/** host:port as a URL authority; wildcard listens are reached over loopback. */
+function clientHost(listen: string): string {
+  if (listen === "0.0.0.0" || listen === "") return "127.0.0.1";
+  if (listen === "::") return "[::1]";
+  return isIPv6(listen) ? `[${listen}]` : listen;
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!m) return false;
+  const given = Buffer.from(m[1]);
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+const describe = (e: unknown): string => (e instanceof Error ? e.stack ?? e.message : String(e));
+
+function statusResponse(e: ApiError): ApiResponse {
+  return { status: e.status.code, headers: { "content-type": "application/json" }, body: JSON.stringify(e.status) };
+}
+
+/**
+ * Protobuf bodies are binary: carried in ApiRequest.body / ApiResponse.body as latin1, one
+ * char per byte (Buffer.from(body, "latin1") gives the bytes back); all else is UTF-8 text.
+ */
+function bodyEncoding(contentType: string | undefined): BufferEncoding {
+  return /^application\/vnd\.kubernetes\.protobuf/i.test(contentType ?? "") ? "latin1" : "utf8";
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolveBody(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function toApiRequest(req: IncomingMessage, raw: Buffer, signal: AbortSignal): ApiRequest {
+  const url = new URL(req.url ?? "/", "https://localhost");
+  let path = url.pathname;
+  try { path = decodeURIComponent(path); } catch { /* malformed escapes: route the raw path, which then 404s */ }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+  const method = (req.method ?? "GET").toUpperCase() as ApiRequest["method"];
+  const out: ApiRequest = { method, path, query, headers, signal };
+  if (raw.length > 0) out.body = raw.toString(bodyEncoding(headers["content-type"]));
+  return out;
+}
+
+/**
+ * Starts the control plane for dataDir: creates the dir (0700), TLS material and token on
+ * first start (reused later), opens skiff.db, and serves HTTPS. Every request needs
+ * `Authorization: Bearer <token>` except /healthz, /readyz, /livez and /version; others get
+ * 401 with an Unauthorized Status. Writes endpoint.json once listening (removed on close).
+ * Rejects when the port is taken or the data dir is unusable.
+ */
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const dataDir = resolve(opts.dataDir);
+  const listen = opts.listen ?? "127.0.0.1";
+  const clock = opts.clock ?? realClock;
+  const random = opts.random ?? Math.random;
+  const log = opts.log ?? (() => {});
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tls = await ensureTls(dataDir, servingHosts(listen), clock.now());
+  const token = ensureToken(dataDir);
+  const store = openSqliteStore(join(dataDir, "skiff.db"));
+  let handler: RequestHandler | undefined;
+  try {
+    // Loaded on demand so a front with its own handler does not pull in the whole API server.
+    if (opts.handler) handler = opts.handler({ store, clock, random });
+    else {
+      const { createApiServer } = await import("./apiserver/api-server.ts");
+      handler = createApiServer({
+        store, clock, random,
+        onWatchError: (e) => log(`watch failed: ${describe(e)}`),
+        onInternalError: (e) => log(`internal error: ${describe(e)}`),
+      });
+    }
+    await handler.ready;
+  } catch (e) {
+    await Promise.resolve(handler?.close());
+    await store.close();
+    throw e;
+  }
+  const api = handler;
+  const host = clientHost(listen);
+  let serverAddress = "";
+  /** Open streamed responses (watches, log follows): close() ends them at once. */
+  const streams = new Set<AbortController>();
+  const sockets = new Set<Socket>();
+
+  async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const abort = new AbortController();
+    // The client went away (or the response ended): stop whatever still works for it.
+    res.on("close", () => { abort.abort(); streams.delete(abort); });
+    let apiRes: ApiResponse;
+    try {
+      const raw = await readBody(req);
+      const apiReq = toApiRequest(req, raw, abort.signal);
+      apiRes = await route(apiReq);
+    } catch (e) {
+      apiRes = statusResponse(e instanceof ApiError ? e : internalError(e));
+      if (!(e instanceof ApiError)) log(`error serving ${req.method} ${req.url}: ${describe(e)}`);
+    }
+    await write(res, apiRes, abort);
+  }
+
+  async function route(req: ApiRequest): Promise<ApiResponse> {
+    const path = req.path.length > 1 ? req.path.replace(/\/+$/, "") : req.path;
+    if (HEALTH.has(path) || [...HEALTH].some((h) => path.startsWith(`${h}/`))) {
+      return { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "ok" };
+    }
+    if (!ANONYMOUS.has(path) && !tokenMatches(req.headers?.authorization, token)) return statusResponse(unauthorized());
+    return serveDiscovery(req, { serverAddress }) ?? serveOpenApi(req) ?? api.handle(req);
+  }
+
+  async function write(res: ServerResponse, r: ApiResponse, abort: AbortController): Promise<void> {
+    const signal = abort.signal;
+    if (res.destroyed) return;
+    const headers: Record<string, string> = { ...r.headers };
+    if (r.stream === undefined) {
+      const body = Buffer.from(r.body ?? "", bodyEncoding(headers["content-type"]));
+      headers["content-length"] = String(body.length);
+      res.writeHead(r.status, headers);
+      res.end(body);
+      return;
+    }
+    if (signal.aborted) { void r.stream[Symbol.asyncIterator]().return?.(); return; }
+    streams.add(abort);
+    res.writeHead(r.status, headers);
+    // Headers now, so a watcher knows the watch started before the first event.
+    res.flushHeaders();
+    const it = r.stream[Symbol.asyncIterator]();
+    const stop = (): void => { void it.return?.(); };
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done || signal.aborted || res.destroyed) break;
+        // Each write goes out as its own chunk at once: no compression, no buffering here.
+        if (!res.write(next.value)) await new Promise<void>((ok) => { res.once("drain", ok); res.once("close", ok); });
+      }
+    } catch (e) {
+      log(`stream ended with error: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      signal.removeEventListener("abort", stop);
+      if (!signal.aborted) void it.return?.();
+      if (!res.destroyed) res.end();
+    }
+  }
+
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem, ca: tls.caPem }, (req, res) => { void respond(req, res); });
+  server.on("connection", (s: Socket) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  server.on("clientError", (_err, socket) => { socket.destroy(); });
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once("error", fail);
+      server.listen(opts.port, listen, () => { server.off("error", fail); ok(); });
+    });
+  } catch (e) {
+    await Promise.resolve(api.close());
+    await store.close();
+    throw e;
+  }
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  serverAddress = `${host}:${port}`;
+  const url = `https://${host}:${port}`;
+  const endpointPath = join(dataDir, ENDPOINT_FILE);
+  const record: EndpointRecord = { url, port, pid: process.pid, startedAt: clock.now().toISOString() };
+  writePrivateFile(endpointPath, `${JSON.stringify(record, null, 2)}\n`);
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      for (const a of streams) a.abort();
+      // Keep-alive connections go as soon as they are idle; requests still running get
+      // a moment to finish, then whatever is left is cut.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => { for (const s of sockets) s.destroy(); }, 2000);
+      server.closeIdleConnections();
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      await Promise.resolve(api.close());
+      await store.close();
+      removeEndpointIfOurs(endpointPath, record);
+    })();
+    return closing;
+  }
+  return { url, port, caPem: tls.caPem, token, close };
+}
+
+/** Reads dataDir/endpoint.json, or undefined when absent or unreadable. */
+export function readEndpoint(dataDir: string): EndpointRecord | undefined {
+  try {
+    const rec = JSON.parse(readFileSync(join(dataDir, ENDPOINT_FILE), "utf8")) as Partial<EndpointRecord>;
+    if (typeof rec.url === "string" && typeof rec.port === "number" && typeof rec.pid === "number") {
+      return { url: rec.url, port: rec.port, pid: rec.pid, startedAt: String(rec.startedAt ?? "") };
+    }
+  } catch { /* absent or half-written: no endpoint */ }
+  return undefined;
+}
+
+/** A later server on the same data dir may have replaced the record: leave that one alone. */
+function removeEndpointIfOurs(path: string, ours: EndpointRecord): void {
+  try {
+    const now = JSON.parse(readFileSync(path, "utf8")) as Partial<EndpointRecord>;
+    if (now.pid === ours.pid && now.port === ours.port) rmSync(path, { force: true });
+  } catch { /* already gone */ }
+}

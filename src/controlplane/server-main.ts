@@ -1,0 +1,37 @@
+// `skiff server`: the control plane in the foreground until SIGTERM or SIGINT.
+import { startControlPlane, type ControlPlaneOptions } from "./control-plane.ts";
+
+export interface RunServerOptions {
+  dataDir: string;
+  port: number;
+  listen?: string;
+  /** Where progress lines go; default stderr. */
+  log?: (line: string) => void;
+  /** Passed through to startControlPlane (tests swap in their own request handler). */
+  handler?: ControlPlaneOptions["handler"];
+}
+
+/**
+ * Runs the control plane until the process gets SIGTERM or SIGINT, then closes it
+ * gracefully and resolves. A second signal during shutdown gets the default action
+ * (the process ends at once). Rejects when start-up fails (port taken, bad data dir).
+ */
+export async function runServer(opts: RunServerOptions): Promise<void> {
+  const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const cp = await startControlPlane({ dataDir: opts.dataDir, port: opts.port, listen: opts.listen, log, handler: opts.handler });
+  log(`skiff control plane listening on ${cp.url}`);
+  await new Promise<void>((done) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      log(`${signal} received, shutting down`);
+      cp.close().then(done, (e: unknown) => {
+        log(`error while shutting down: ${e instanceof Error ? e.message : String(e)}`);
+        done();
+      });
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+  log("skiff control plane stopped");
+}
