@@ -48,4 +48,79 @@ export interface Deps {
   client: () => Promise<ApiClient>;
   /** Verbosity (--v); ≥6 shows stack traces and requests. */
   verbosity: number;
+  /** Ends long-running commands (get -w, logs -f) early, e.g. from a test; absent means run until done. */
+  signal?: AbortSignal;
+}
+
+/** A clock on the real time; sleep rejects with the signal's reason when aborted. */
+export const realClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) { reject(signal.reason); return; }
+    const onAbort = (): void => { clearTimeout(t); reject(signal!.reason); };
+    const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  }),
+};
+
+/**
+ * Whether to colour output: NO_COLOR (any non-empty value) wins, then FORCE_COLOR (unless
+ * "0"/"false"), else only on a terminal that is not TERM=dumb — as chalk and most CLIs decide.
+ */
+export function decideColour(env: Readonly<Record<string, string | undefined>>, outIsTty: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  return outIsTty && env.TERM !== "dumb";
+}
+
+/** Caches a lazy async value; a failed attempt is not cached, so a later call retries. */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= make().catch((e: unknown) => { p = undefined; throw e; });
+    return p;
+  };
+}
+
+/**
+ * The process's Deps, built once by bin/skiff.ts. config() and client() are lazy and
+ * cached, and read `flags` when first called (main sets them first). The kubeconfig loader,
+ * HTTP transport and client are imported on first use, so `skiff --help` and
+ * `skiff version --client` load neither undici nor the control plane.
+ */
+export function realDeps(): Deps {
+  const out = process.stdout;
+  const err = process.stderr;
+  const env = process.env;
+  const deps: Deps = {
+    io: {
+      in: process.stdin,
+      out: { write: (s) => { out.write(s); } },
+      err: { write: (s) => { err.write(s); } },
+      tty: { in: Boolean(process.stdin.isTTY), out: Boolean(out.isTTY), err: Boolean(err.isTTY) },
+      colour: decideColour(env, Boolean(out.isTTY)),
+      width: out.columns || Number(env.COLUMNS) || 80,
+    },
+    clock: realClock,
+    random: Math.random,
+    env,
+    flags: {},
+    verbosity: 0,
+    config: once(async () => {
+      const [{ loadKubeConfig }, { homedir }] = await Promise.all([import("./client/kubeconfig.ts"), import("node:os")]);
+      return loadKubeConfig(env, deps.flags, env.HOME || homedir());
+    }),
+    client: once(async () => {
+      const cfg = await deps.config();
+      const [{ createHttpTransport }, { createApiClient }] = await Promise.all([
+        import("./client/http-transport.ts"), import("./client/client.ts")]);
+      return createApiClient(createHttpTransport(cfg.connection), {
+        namespace: cfg.namespace,
+        server: cfg.connection.server,
+        onWarning: (w: string) => deps.io.err.write(`Warning: ${w}\n`),
+      });
+    }),
+  };
+  return deps;
 }

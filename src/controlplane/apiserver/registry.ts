@@ -233,21 +233,6 @@ function selectorString(sel: unknown): string {
   return parts.join(",");
 }
 
-/** Field errors on metadata updates that every kind shares (uid immutable; no new finalizers on deleted objects). */
-function metadataUpdateErrors(next: ApiObject, prev: ApiObject): FieldError[] {
-  const errs: FieldError[] = [];
-  if (next.metadata.uid && prev.metadata.uid && next.metadata.uid !== prev.metadata.uid) {
-    errs.push(fieldInvalid("metadata.uid", next.metadata.uid, "field is immutable"));
-  }
-  if (prev.metadata.deletionTimestamp) {
-    const had = new Set(prev.metadata.finalizers ?? []);
-    if ((next.metadata.finalizers ?? []).some((f) => !had.has(f))) {
-      errs.push(fieldForbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted"));
-    }
-  }
-  return errs;
-}
-
 type UpdateMode = "main" | "status" | "raw";
 
 /**
@@ -514,7 +499,8 @@ export class Registry {
     } else {
       strategy.prepareForUpdate?.(next, cur, this.ctx());
     }
-    const errs = [...metadataUpdateErrors(next, cur), ...(strategy.validateUpdate ? strategy.validateUpdate(next, cur) : strategy.validate(next))];
+    // Every strategy checks metadata immutability (uid, finalizers while deleting) in validateUpdate.
+    const errs = strategy.validateUpdate ? strategy.validateUpdate(next, cur) : strategy.validate(next);
     if (errs.length > 0) throw invalid(qualifiedKind(info), c.name ?? "", errs, info.group);
   }
 
