@@ -1,6 +1,7 @@
 // Request body decoding (JSON, YAML) and response media-type negotiation (plain JSON, YAML, Table, PartialObjectMetadata).
 import { load, YAMLException } from "js-yaml";
 import { badRequest, notAcceptable, unsupportedMediaType } from "../../api/errors.ts";
+import { decodeProtobufObject, isProtobufContentType } from "./protobuf.ts";
 
 /** The patch flavours kube-apiserver accepts, by Content-Type. */
 export type PatchType = "json" | "merge" | "strategic" | "apply";
@@ -26,8 +27,11 @@ export function decodeObjectBody(body: string | undefined, contentType: string |
   const mt = mediaType(contentType);
   if (mt === "" || mt === "application/json" || mt === "*/*") return parseJson(body ?? "");
   if (mt === "application/yaml" || mt === "application/x-yaml" || mt === "text/yaml") return parseYaml(body ?? "");
+  // kubectl's typed generators (create namespace/configmap/secret/…) send protobuf; the HTTPS
+  // front carries binary bodies as latin1 strings, one character per byte.
+  if (mt && isProtobufContentType(mt)) return decodeProtobufObject(Buffer.from(body ?? "", "latin1"));
   // matches kube-apiserver's negotiation failure for request bodies
-  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
 }
 
 /** The patch flavour of a PATCH request's Content-Type; 415 otherwise, with kube-apiserver's list. */
