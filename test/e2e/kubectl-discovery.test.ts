@@ -131,4 +131,14 @@ describe("real kubectl", () => {
     expect(posts.map((q) => q.path)).toEqual(["/api/v1/namespaces/default/pods", "/api/v1/namespaces/default/services"]);
     for (const q of posts) expect(q.query).toMatchObject({ fieldValidation: "Strict", dryRun: "All" });
   });
+
+  test("the typed generators' protobuf bodies are decoded: create namespace, configmap, secret", async () => {
+    expect((await kubectl("create", "namespace", "team-a")).stdout).toBe("namespace/team-a created\n");
+    expect((await kubectl("create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=b")).stdout)
+      .toBe("configmap/cfg created\n");
+    const secret = await kubectl("create", "secret", "generic", "pw", "-n", "team-a", "--from-literal=password=hunter2");
+    expect(secret.stdout, secret.stderr).toBe("secret/pw created\n");
+    const got = await kubectl("get", "secret", "pw", "-n", "team-a", "-o", "jsonpath={.type} {.data.password}");
+    expect(got.stdout).toBe(`Opaque ${Buffer.from("hunter2").toString("base64")}`);
+  });
 });

@@ -121,7 +121,7 @@ describe("create checks", () => {
 
   test("malformed JSON is a 400 and an unknown Content-Type a 415", async () => {
     expect((await h.call("POST", PODS, { body: "{nope" })).status).toBe(400);
-    const r = await h.call("POST", PODS, { body: JSON.stringify(pod("x")), headers: { "content-type": "application/vnd.kubernetes.protobuf" } });
+    const r = await h.call("POST", PODS, { body: JSON.stringify(pod("x")), headers: { "content-type": "application/cbor" } });
     expect(r.status).toBe(415);
     expect(r.body.reason).toBe("UnsupportedMediaType");
   });
