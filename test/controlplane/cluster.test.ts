@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { clusterDown, clusterStatus, clusterUp, mergeSkiffContext, probeHealth } from "../../src/controlplane/cluster.ts";
 import { CliError } from "../../src/errors.ts";
 
-const FIXTURE = join(import.meta.dirname, "fixtures", "skiff-server.ts");
-const binary = { command: execPath, args: [FIXTURE] };
+const SKIFF = join(import.meta.dirname, "..", "..", "bin", "skiff.ts");   // the real CLI entry, run by Node 24
+const binary = { command: execPath, args: ["--disable-warning=ExperimentalWarning", SKIFF] };
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "skiff-cluster-")); });
