@@ -108,7 +108,8 @@ export function realDeps(): Deps {
     flags: {},
     verbosity: 0,
     config: once(async () => {
-      const [{ loadKubeConfig }, { homedir }] = await Promise.all([import("./client/kubeconfig.ts"), import("node:os")]);
+      const { loadKubeConfig } = await import("./client/kubeconfig.ts");
+      const { homedir } = process.getBuiltinModule("node:os");
       return loadKubeConfig(env, deps.flags, env.HOME || homedir());
     }),
     client: once(async () => {

@@ -1,15 +1,11 @@
-// The HTTP(S) Transport on undici: TLS from the kubeconfig, bearer/basic auth, timeouts,
-// keep-alive, streamed bodies for watch and followed logs, network errors as ConnectionError.
-import type { Dispatcher } from "undici";
+// The HTTP(S) Transport: TLS from the kubeconfig, bearer/basic auth, timeouts, keep-alive,
+// streamed bodies for watch and followed logs, network errors as ConnectionError.
+// Requests go through node:http(s): undici compiles its WASM HTTP parser on import (~45 ms,
+// more than kubectl's whole `get pods`), which a one-shot CLI can't afford. undici serves the
+// one case node:https lacks, a cluster's `proxy-url`, and is loaded only then.
+import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Connection } from "./kubeconfig.ts";
 import { ConnectionError, type ApiRequest, type ApiResponse, type Transport } from "./transport.ts";
-
-type Undici = typeof import("undici");
-
-// undici costs ~50 ms to import; load it on the first request so `skiff --help` and
-// client-side commands never pay for it.
-let undiciModule: Promise<Undici> | undefined;
-const loadUndici = (): Promise<Undici> => (undiciModule ??= import("undici"));
 
 /** The host[:port] of a server URL as written (kubectl names it like this in errors). */
 export function targetOf(server: string): string {
@@ -24,82 +20,112 @@ export function isStreamingRequest(req: ApiRequest): boolean {
 }
 
 /**
- * A Transport to `conn.server` over undici. Resolves for every HTTP status; rejects with
- * ConnectionError when no response arrived (refused → `refused: true`; DNS, TLS, reset and
- * timeouts → `refused: false` with a Go-style cause), or with the caller's AbortError.
- * Watch (`watch=true|1`) and `follow=true` requests with a 2xx answer get `stream`.
+ * A Transport to `conn.server`. Resolves for every HTTP status; rejects with ConnectionError
+ * when no response arrived (refused → `refused: true`; DNS, TLS, reset and timeouts →
+ * `refused: false` with a Go-style cause), or with the caller's AbortError. Watch
+ * (`watch=true|1`) and `follow=true` requests with a 2xx answer get `stream`.
  */
 export function createHttpTransport(conn: Connection): Transport {
+  if (conn.proxyUrl) return createProxyTransport(conn);
   const target = targetOf(conn.server);
-  const base = conn.server.replace(/\/+$/, "");
-  let dispatcher: Dispatcher | undefined;
+  const base = new URL(conn.server.replace(/\/+$/, ""));
+  const secure = base.protocol === "https:";
+  const prefix = base.pathname === "/" ? "" : base.pathname;
+  let agent: import("node:http").Agent | undefined;
+  let mod: typeof import("node:https") | typeof import("node:http") | undefined;
 
-  const getDispatcher = async (): Promise<Dispatcher> => {
-    if (dispatcher) return dispatcher;
-    const undici = await loadUndici();
-    const tls = {
-      ca: conn.caPem,
-      cert: conn.clientCertPem,
-      key: conn.clientKeyPem,
-      rejectUnauthorized: !conn.insecureSkipTlsVerify,
-      servername: conn.tlsServerName,
-    };
-    dispatcher = conn.proxyUrl
-      ? new undici.ProxyAgent({ uri: conn.proxyUrl, requestTls: tls, allowH2: false })
-      : new undici.Agent({ connect: tls, allowH2: false, keepAliveTimeout: 30_000 });
-    return dispatcher;
-  };
-
-  const authHeaders = (): Record<string, string | string[]> => {
-    const h: Record<string, string | string[]> = {};
-    if (conn.token) h.authorization = `Bearer ${conn.token}`;
-    else if (conn.username !== undefined || conn.password !== undefined)
-      h.authorization = `Basic ${Buffer.from(`${conn.username ?? ""}:${conn.password ?? ""}`).toString("base64")}`;
-    if (conn.impersonate?.user) h["impersonate-user"] = conn.impersonate.user;
-    if (conn.impersonate?.uid) h["impersonate-uid"] = conn.impersonate.uid;
-    if (conn.impersonate?.groups?.length) h["impersonate-group"] = conn.impersonate.groups;
-    return h;
+  const getAgent = async (): Promise<void> => {
+    if (agent) return;
+    // getBuiltinModule, not import(): in the CommonJS bundle import() starts the ESM loader (~5 ms).
+    mod = secure ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
+    agent = secure
+      ? new (mod as typeof import("node:https")).Agent({
+        keepAlive: true, ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem,
+        rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.tlsServerName,
+      })
+      : new mod.Agent({ keepAlive: true });
   };
 
   return {
     target,
     async request(req: ApiRequest): Promise<ApiResponse> {
-      const d = await getDispatcher();
-      const undici = await loadUndici();
+      await getAgent();
       const streaming = isStreamingRequest(req);
       const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
-      const url = `${base}${req.path}${qs}`;
-      const headers = { ...authHeaders(), ...(req.headers ?? {}) };
+      const headers: Record<string, string | string[]> = { ...authHeaders(conn), ...(req.headers ?? {}) };
+      if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
       // A stream's timeout covers only the wait for its headers: a quiet watch is healthy.
-      const timeout = conn.requestTimeoutMs > 0 && !streaming ? AbortSignal.timeout(conn.requestTimeoutMs) : undefined;
-      const signal = timeout && req.signal ? AbortSignal.any([timeout, req.signal]) : timeout ?? req.signal;
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await undici.request(url, {
-          dispatcher: d,
-          method: req.method,
-          headers,
-          body: req.body,
-          signal,
-          headersTimeout: conn.requestTimeoutMs > 0 ? conn.requestTimeoutMs : 0,
-          bodyTimeout: 0,
+      const timeoutMs = conn.requestTimeoutMs > 0 ? conn.requestTimeoutMs : 0;
+      let timedOut = false;
+      let cr: ClientRequest | undefined;
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        if (req.signal?.aborted) return reject(req.signal.reason);
+        cr = mod!.request({
+          protocol: base.protocol, hostname: base.hostname.replace(/^\[|\]$/g, ""), port: base.port || (secure ? 443 : 80),
+          path: `${prefix}${req.path}${qs}`, method: req.method, headers, agent,
+        }, resolve);
+        const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; cr!.destroy(new Error("timeout")); }, timeoutMs) : undefined;
+        const onAbort = (): void => { cr!.destroy(); reject(req.signal!.reason); };
+        req.signal?.addEventListener("abort", onAbort, { once: true });
+        cr.on("response", () => { if (timer) clearTimeout(timer); req.signal?.removeEventListener("abort", onAbort); });
+        cr.on("error", (e) => {
+          if (timer) clearTimeout(timer);
+          req.signal?.removeEventListener("abort", onAbort);
+          if (req.signal?.aborted && !timedOut) reject(req.signal.reason);
+          else reject(toConnectionError(e, target, timedOut));
         });
-      } catch (e) {
-        if (req.signal?.aborted && !timeout?.aborted) throw e;
-        throw toConnectionError(e, target, timeout?.aborted === true);
-      }
-      const out: ApiResponse = { status: res.statusCode, headers: flattenHeaders(res.headers) };
-      if (streaming && res.statusCode >= 200 && res.statusCode < 300) {
-        out.stream = streamBody(res.body, req.signal);
+        cr.end(req.body);
+      });
+      const out: ApiResponse = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers) };
+      if (streaming && out.status >= 200 && out.status < 300) {
+        out.stream = streamBody(res, req.signal);
         return out;
       }
+      const chunks: Buffer[] = [];
       try {
-        out.body = await res.body.text();
+        for await (const c of res) chunks.push(c as Buffer);
+      } catch (e) {
+        if (req.signal?.aborted) throw req.signal.reason;
+        throw toConnectionError(e, target, timedOut);
+      }
+      out.body = Buffer.concat(chunks).toString("utf8");
+      return out;
+    },
+    async close(): Promise<void> {
+      agent?.destroy();
+      agent = undefined;
+    },
+  };
+}
+
+/** The same Transport through an HTTP proxy (`proxy-url`), on undici's ProxyAgent. */
+function createProxyTransport(conn: Connection): Transport {
+  const target = targetOf(conn.server);
+  const base = conn.server.replace(/\/+$/, "");
+  let dispatcher: import("undici").Dispatcher | undefined;
+  return {
+    target,
+    async request(req: ApiRequest): Promise<ApiResponse> {
+      const undici = await import("undici");
+      const tls = { ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem,
+        rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.tlsServerName };
+      dispatcher ??= new undici.ProxyAgent({ uri: conn.proxyUrl!, requestTls: tls, allowH2: false });
+      const streaming = isStreamingRequest(req);
+      const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
+      const timeout = conn.requestTimeoutMs > 0 && !streaming ? AbortSignal.timeout(conn.requestTimeoutMs) : undefined;
+      const signal = timeout && req.signal ? AbortSignal.any([timeout, req.signal]) : timeout ?? req.signal;
+      try {
+        const res = await undici.request(`${base}${req.path}${qs}`, {
+          dispatcher, method: req.method, headers: { ...authHeaders(conn), ...(req.headers ?? {}) }, body: req.body, signal,
+        });
+        const out: ApiResponse = { status: res.statusCode, headers: flattenHeaders(res.headers) };
+        if (streaming && res.statusCode >= 200 && res.statusCode < 300) out.stream = streamBody(res.body, req.signal);
+        else out.body = await res.body.text();
+        return out;
       } catch (e) {
         if (req.signal?.aborted && !timeout?.aborted) throw e;
         throw toConnectionError(e, target, timeout?.aborted === true);
       }
-      return out;
     },
     async close(): Promise<void> {
       const d = dispatcher;
@@ -109,6 +135,17 @@ export function createHttpTransport(conn: Connection): Transport {
   };
 }
 
+function authHeaders(conn: Connection): Record<string, string | string[]> {
+  const h: Record<string, string | string[]> = {};
+  if (conn.token) h.authorization = `Bearer ${conn.token}`;
+  else if (conn.username !== undefined || conn.password !== undefined)
+    h.authorization = `Basic ${Buffer.from(`${conn.username ?? ""}:${conn.password ?? ""}`).toString("base64")}`;
+  if (conn.impersonate?.user) h["impersonate-user"] = conn.impersonate.user;
+  if (conn.impersonate?.uid) h["impersonate-uid"] = conn.impersonate.uid;
+  if (conn.impersonate?.groups?.length) h["impersonate-group"] = conn.impersonate.groups;
+  return h;
+}
+
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
@@ -116,8 +153,11 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 }
 
 /** Decoded chunks of a response body; ends quietly when the caller aborts. */
-async function* streamBody(body: Dispatcher.ResponseData["body"], signal: AbortSignal | undefined): AsyncIterable<string> {
+async function* streamBody(body: AsyncIterable<unknown> & { destroyed?: boolean; destroy(): void },
+  signal: AbortSignal | undefined): AsyncIterable<string> {
   const decoder = new TextDecoder();
+  const onAbort = (): void => body.destroy();
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
     for await (const chunk of body) {
       const text = decoder.decode(chunk as Uint8Array, { stream: true });
@@ -129,6 +169,7 @@ async function* streamBody(body: Dispatcher.ResponseData["body"], signal: AbortS
     if (signal?.aborted) return;
     throw e;
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     if (!body.destroyed) body.destroy();
   }
 }
