@@ -5,6 +5,7 @@ import { ApiError } from "./api/errors.ts";
 import type { Status } from "./api/types.ts";
 import { ConnectionError } from "./client/transport.ts";
 import type { CommandGroup, CommandSpec } from "./commands/command.ts";
+import { isCompletionRequest, runCompletionRequest } from "./commands/complete.ts";
 import { COMMANDS } from "./commands/index.ts";
 import type { ConnectionFlags, Deps, IOStreams } from "./deps.ts";
 import { ExitCodeError, UsageError } from "./errors.ts";
@@ -24,6 +25,7 @@ const GLOBAL_OPTIONS: [flags: string, description: string][] = [
   ["--certificate-authority <path>", "Path to a cert file for the certificate authority"],
   ["--request-timeout <duration>", "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests."],
   ["-v, --v <level>", "Number for the log level verbosity (6 and up print stack traces)"],
+  ["--no-color", "Never colour output, even on a terminal (as NO_COLOR=1 does)"],
 ];
 const GLOBAL_KEYS = ["kubeconfig", "context", "cluster", "user", "server", "token", "namespace",
   "insecureSkipTlsVerify", "certificateAuthority", "requestTimeout", "v"] as const;
@@ -451,6 +453,14 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
     return reportError(e, deps.io, true);
   }
   const { program, groups } = built;
+  if (isCompletionRequest(argv)) return runCompletionRequest(argv, program, COMMANDS, deps);
+  // --no-color is read here, before any command runs, because it changes the streams themselves
+  const dashDash = argv.indexOf("--");
+  if ((dashDash < 0 ? argv : argv.slice(0, dashDash)).includes("--no-color")) deps.io.colour = false;
+  if (deps.io.colour && deps.io.tty.err) {
+    const { colourStderr } = await import("./cli/colour.ts");
+    deps.io.err = colourStderr(deps.io.err);
+  }
   if (argv.length === 0) {
     deps.io.out.write(rootHelp(program, groups));
     return 0;

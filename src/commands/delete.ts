@@ -10,6 +10,7 @@ import {
 import { loadManifests, readAll } from "../cli/manifests.ts";
 import { parseTargets, resolveTargets, type TargetArgs } from "../cli/targets.ts";
 import { parseDuration } from "../cli/duration.ts";
+import { startProgress, type Progress } from "../cli/progress.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { defineCommand } from "./command.ts";
 
@@ -205,7 +206,19 @@ export default defineCommand<DeleteFlags, DeleteOptions>({
       }
     }
     if (o.wait && o.dryRun === "none") {
-      for (const { v, uid } of gone) await waitForDeletion(client, v, uid, o.timeoutMs, deps.clock.sleep);
+      // Progress shows only once a wait gets noticeable, so ordinary deletes print nothing extra.
+      let progress: Progress | undefined;
+      try {
+        for (const { v, uid } of gone) {
+          await waitForDeletion(client, v, uid, o.timeoutMs, deps.clock.sleep, async () => {
+            const text = `Waiting for ${kindWord(v.ref)} "${v.name}" to be deleted`;
+            if (progress) progress.update(text);
+            else progress = await startProgress(deps.io, text, deps.env);
+          });
+        }
+      } finally {
+        progress?.stop();
+      }
     }
     if (errors.length > 0) throw new AggregateError(errors);
   },
@@ -227,9 +240,12 @@ function deletedLine(v: Victim, o: DeleteOptions): string {
   return v.ns ? `${kindWord(v.ref)} "${v.name}" ${op} from ${v.ns} namespace` : `${kindWord(v.ref)} "${v.name}" ${op}`;
 }
 
+/** How long an object may linger before `delete --wait` shows progress on stderr. */
+const PROGRESS_AFTER_MS = 500;
+
 /** Polls until the object is gone (or replaced by one with another uid), as `kubectl delete --wait`. */
 async function waitForDeletion(client: ApiClient, v: Victim, uid: string | undefined, timeoutMs: number,
-  sleep: (ms: number) => Promise<void>): Promise<void> {
+  sleep: (ms: number) => Promise<void>, onWaiting: () => Promise<void>): Promise<void> {
   let waited = 0;
   for (let delay = 25; ; delay = Math.min(delay * 2, 1000)) {
     try {
@@ -242,6 +258,7 @@ async function waitForDeletion(client: ApiClient, v: Victim, uid: string | undef
     if (timeoutMs > 0 && waited >= timeoutMs) {
       throw new CliError(`timed out waiting for the condition on ${v.ref.group ? `${v.ref.resource}.${v.ref.group}` : v.ref.resource}/${v.name}`);
     }
+    if (waited < PROGRESS_AFTER_MS && waited + delay >= PROGRESS_AFTER_MS) await onWaiting();
     await sleep(delay);
     waited += delay;
   }

@@ -140,6 +140,7 @@ function nsFor(ref: ResourceRef, namespace: string | undefined): string | undefi
 async function printTables(targets: ResolvedTarget[], namespace: string | undefined, o: GetOptions,
   client: ApiClient, deps: Deps, out: Sink): Promise<unknown[]> {
   const { printTable } = await import("../formatters/table.ts");
+  const colour = await colourHook(deps);
   const sortBy = await compileSortBy(o.sortBy);
   const includeObject = o.sortBy ? "Object" as const : "Metadata" as const;
   const showKind = o.showKind || targets.length > 1;
@@ -166,6 +167,7 @@ async function printTables(targets: ResolvedTarget[], namespace: string | undefi
       showKind,
       namespaceColumn: o.allNamespaces && t.ref.namespaced,
       sortBy,
+      colour,
     });
     if (text === "") continue;
     // matches kubectl, which separates each type's table by a blank line unless headers are off
@@ -174,6 +176,12 @@ async function printTables(targets: ResolvedTarget[], namespace: string | undefi
     printed = true;
   }
   return errors;
+}
+
+/** STATUS colouring for tables, only when colour is on (chalk is not even loaded otherwise). */
+async function colourHook(deps: Deps): Promise<((header: string, cell: string) => string) | undefined> {
+  if (!deps.io.colour) return undefined;
+  return (await import("../cli/colour.ts")).tableColourHook();
 }
 
 async function compileSortBy(expr: string | undefined) {
@@ -231,7 +239,7 @@ async function watchTarget(t: ResolvedTarget, namespace: string | undefined, o: 
   const table = isTableOutput(o.output);
   const events = o.outputWatchEvents;
   let resourceVersion: string | undefined;
-  const printRows = table ? await tableRowsPrinter(t.ref, o) : undefined;
+  const printRows = table ? await tableRowsPrinter(t.ref, o, await colourHook(deps)) : undefined;
   const printOne = table ? undefined : await objectEventPrinter(o, deps);
   if (!o.watchOnly) {
     if (table) {
@@ -264,7 +272,8 @@ async function watchTarget(t: ResolvedTarget, namespace: string | undefined, o: 
   }
 }
 
-async function tableRowsPrinter(ref: ResourceRef, o: GetOptions): Promise<(t: Table, eventType?: string) => string> {
+async function tableRowsPrinter(ref: ResourceRef, o: GetOptions,
+  colour: ((header: string, cell: string) => string) | undefined): Promise<(t: Table, eventType?: string) => string> {
   const { createWatchTablePrinter } = await import("../formatters/table.ts");
   const p = createWatchTablePrinter({
     wide: o.output === "wide",
@@ -274,6 +283,7 @@ async function tableRowsPrinter(ref: ResourceRef, o: GetOptions): Promise<(t: Ta
     showKind: o.showKind,
     kindPrefix: kindPrefixOf(ref),
     namespaceColumn: o.allNamespaces && ref.namespaced,
+    colour,
   });
   return (t, eventType) => p.printRows(t, eventType);
 }

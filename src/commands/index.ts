@@ -6,6 +6,7 @@ import apply from "./apply.ts";
 import clusterDown from "./cluster/down.ts";
 import clusterStatus from "./cluster/status.ts";
 import clusterUp from "./cluster/up.ts";
+import completion from "./completion.ts";
 import configCurrentContext from "./config/current-context.ts";
 import configGetContexts from "./config/get-contexts.ts";
 import configSetContext from "./config/set-context.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   clusterDown,
   clusterStatus,
   clusterUp,
+  completion,
   configCurrentContext,
   configGetContexts,
   configSetContext,

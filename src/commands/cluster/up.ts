@@ -5,6 +5,7 @@ import { defineCommand } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { selfCommand, skiffHome } from "../../cli/self.ts";
 import { writableConfigPath } from "../../client/kubeconfig.ts";
+import { startProgress } from "../../cli/progress.ts";
 
 interface UpFlags { port?: string; listen?: string; wait?: boolean; minions?: string }
 
@@ -50,10 +51,18 @@ export default defineCommand<UpFlags, UpOptions>({
   async run(o, deps) {
     const { clusterUp } = await import("../../controlplane/cluster.ts");
     const kubeconfigPath = await writableConfigPath(deps.env, deps.flags, deps.env.HOME || homedir(), { section: "contexts", name: "skiff" });
-    const res = await clusterUp({
-      dataDir: o.dataDir, port: o.port, listen: o.listen, wait: o.wait,
-      binary: selfCommand(), kubeconfigPath, env: { ...deps.env },
-    });
+    const progress = o.wait ? await startProgress(deps.io, "Waiting for the API server to answer its health check", deps.env) : undefined;
+    let res: Awaited<ReturnType<typeof clusterUp>>;
+    try {
+      res = await clusterUp({
+        dataDir: o.dataDir, port: o.port, listen: o.listen, wait: o.wait,
+        binary: selfCommand(), kubeconfigPath, env: { ...deps.env },
+      });
+    } catch (e) {
+      progress?.fail("The API server did not become healthy");
+      throw e;
+    }
+    progress?.succeed(`The API server is healthy at ${res.url}`);
     const out = deps.io.out;
     if (res.alreadyRunning) {
       out.write(`skiff control plane is already running at ${res.url}\n`);
