@@ -12,17 +12,26 @@ import configGetContexts from "./config/get-contexts.ts";
 import configSetContext from "./config/set-context.ts";
 import configUseContext from "./config/use-context.ts";
 import configView from "./config/view.ts";
+import cordon from "./cordon.ts";
 import create from "./create.ts";
 import del from "./delete.ts";
 import describe from "./describe.ts";
+import drain from "./drain.ts";
 import edit from "./edit.ts";
+import expose from "./expose.ts";
 import get from "./get.ts";
 import label from "./label.ts";
 import login from "./login.ts";
 import logout from "./logout.ts";
+import logs from "./logs.ts";
 import replace from "./replace.ts";
+import rollingUpdate from "./rolling-update.ts";
+import run from "./run.ts";
+import scale from "./scale.ts";
 import server from "./server.ts";
+import uncordon from "./uncordon.ts";
 import version from "./version.ts";
+import wait from "./wait.ts";
 import whoami from "./whoami.ts";
 
 /** All commands; nested ones are named "parent child" (e.g. "cluster up"). */
@@ -39,16 +48,25 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   configSetContext,
   configUseContext,
   configView,
+  cordon,
   create,
   del,
   describe,
+  drain,
   edit,
+  expose,
   get,
   label,
   login,
   logout,
+  logs,
   replace,
+  rollingUpdate,
+  run,
+  scale,
   server,
+  uncordon,
   version,
+  wait,
   whoami,
 ];
