@@ -24,11 +24,17 @@ import label from "./label.ts";
 import login from "./login.ts";
 import logout from "./logout.ts";
 import logs from "./logs.ts";
+import newApp from "./new-app.ts";
+import newProject from "./new-project.ts";
+import processCmd from "./process.ts";
+import project from "./project.ts";
+import projects from "./projects.ts";
 import replace from "./replace.ts";
 import rollingUpdate from "./rolling-update.ts";
 import run from "./run.ts";
 import scale from "./scale.ts";
 import server from "./server.ts";
+import status from "./status.ts";
 import uncordon from "./uncordon.ts";
 import version from "./version.ts";
 import wait from "./wait.ts";
@@ -60,11 +66,17 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   login,
   logout,
   logs,
+  newApp,
+  newProject,
+  processCmd,
+  project,
+  projects,
   replace,
   rollingUpdate,
   run,
   scale,
   server,
+  status,
   uncordon,
   version,
   wait,

@@ -5,6 +5,8 @@ import type {
   PodTemplateSpec, ReplicationController, Service, Taint, Toleration,
 } from "../api/types.ts";
 import { ageOf } from "../api/duration.ts";
+import type { Template } from "../template/types.ts";
+import { describeTemplate } from "./describe-openshift.ts";
 import { goSprint } from "./go-format.ts";
 import { formatLabels } from "./table.ts";
 import { DESCRIBE_LAYOUT, formatTabbed } from "./tabwriter.ts";
@@ -777,6 +779,7 @@ export function describeObject(obj: ApiObject, extras: DescribeExtras): string {
     case "ReplicationController": return describeReplicationController(obj as ReplicationController, extras);
     case "Node": return describeNode(obj as Node, extras);
     case "Namespace": return describeNamespace(obj as Namespace);
+    case "Template": return describeTemplate(obj as unknown as Template, extras.now);
     default: return describeGeneric(obj, extras);
   }
 }
