@@ -23,6 +23,7 @@ import get from "./get.ts";
 import label from "./label.ts";
 import login from "./login.ts";
 import logout from "./logout.ts";
+import minionStart from "./minion/start.ts";
 import logs from "./logs.ts";
 import newApp from "./new-app.ts";
 import newProject from "./new-project.ts";
@@ -65,6 +66,7 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   label,
   login,
   logout,
+  minionStart,
   logs,
   newApp,
   newProject,

@@ -1,0 +1,146 @@
+// A fast clock and an in-process API server whose pod logs come from in-process minions,
+// for the minion tests; plus small helpers to create, bind and wait for pods.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Pod } from "../../../src/api/types.ts";
+import type { ApiClient } from "../../../src/client/api-client.ts";
+import { createApiClient } from "../../../src/client/client.ts";
+import { createInProcessTransport } from "../../../src/client/in-process-transport.ts";
+import { createApiServer } from "../../../src/controlplane/apiserver/api-server.ts";
+import { createLogSource } from "../../../src/controlplane/minion/log-server.ts";
+import { startMinion, type Minion, type MinionOptions } from "../../../src/controlplane/minion/minion.ts";
+import { createSimulatedRuntime, type SimulatedRuntimeOptions } from "../../../src/controlplane/minion/simulated-runtime.ts";
+import { openSqliteStore } from "../../../src/controlplane/storage/sqlite-store.ts";
+import type { Clock } from "../../../src/deps.ts";
+
+/** A clock running `factor` times faster than real time (sleeps shrink to match). */
+export function fastClock(factor: number, start = "2024-05-01T12:00:00Z"): Clock {
+  const t0 = new Date(start).getTime();
+  const r0 = Date.now();
+  return {
+    now: () => new Date(t0 + (Date.now() - r0) * factor),
+    sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) { reject(signal.reason); return; }
+      const onAbort = (): void => { clearTimeout(t); reject(signal!.reason); };
+      const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms / factor);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+  };
+}
+
+/** A deterministic random source. */
+export function seededRandom(seed = 1): () => number {
+  let n = seed;
+  return () => { n = (n * 7919 + 104729) % 1000003; return n / 1000003; };
+}
+
+export interface MinionCluster {
+  client: ApiClient;
+  clock: Clock;
+  dir: string;
+  minions: Map<string, Minion>;
+  /** Starts a minion with the simulated runtime (options merged over fast defaults). */
+  minion(name: string, extra?: Partial<MinionOptions>, sim?: SimulatedRuntimeOptions): Promise<Minion>;
+  close(): Promise<void>;
+}
+
+export async function minionCluster(factor = 50): Promise<MinionCluster> {
+  const dir = await mkdtemp(join(tmpdir(), "skiff-minion-"));
+  const store = openSqliteStore(join(dir, "skiff.db"));
+  const clock = fastClock(factor);
+  const minions = new Map<string, Minion>();
+  const server = createApiServer({
+    store, clock, random: seededRandom(7), bookmarkIntervalMs: 1000,
+    logSource: createLogSource({ minionFor: (n) => minions.get(n) }),
+  });
+  await server.ready;
+  const client = createApiClient(createInProcessTransport(server), { namespace: "default", server: "https://127.0.0.1:6443" });
+  const errors: unknown[] = [];
+  return {
+    client, clock, dir, minions,
+    async minion(name, extra = {}, sim = {}) {
+      const m = await startMinion({
+        client, name, clock, random: seededRandom(name.length + 3), heartbeatMs: 10_000,
+        runtime: createSimulatedRuntime(sim), onError: (e) => errors.push(e), ...extra,
+      });
+      minions.set(name, m);
+      return m;
+    },
+    async close() {
+      for (const m of minions.values()) await m.stop();
+      server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `fn` (real time) until it returns a truthy value; throws with `what` after timeoutMs. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface PodSpecInput {
+  containers?: { name: string; image: string; command?: string[] }[];
+  restartPolicy?: string;
+  annotations?: Record<string, string>;
+  terminationGracePeriodSeconds?: number;
+}
+
+/** Creates a pod and binds it to `node` (as the scheduler would). */
+export async function runPod(client: ApiClient, name: string, node: string, p: PodSpecInput = {}): Promise<Pod> {
+  const pod = await client.create("pods", "default", {
+    apiVersion: "v1", kind: "Pod",
+    metadata: { name, annotations: p.annotations },
+    spec: {
+      containers: p.containers ?? [{ name: "app", image: "nginx:1.25" }],
+      ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
+      ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
+    },
+  });
+  await client.postSubresource("pods", "default", name, "binding", {
+    apiVersion: "v1", kind: "Binding", metadata: { name }, target: { kind: "Node", name: node },
+  });
+  return pod;
+}
+
+/** Waits until the pod satisfies `pred`, returning it. */
+export function waitPod(client: ApiClient, name: string, what: string, pred: (p: Pod) => boolean, timeoutMs = 5000): Promise<Pod> {
+  return waitFor(`pod ${name} ${what}`, async () => {
+    const p = await client.get("pods", "default", name);
+    return pred(p) ? p : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Watches one pod and records each distinct state of its first container as it is written
+ * (`waiting:ContainerCreating`, `running`, `terminated:Error`…), so short-lived states are not
+ * missed the way polling could miss them. stop() ends the watch and returns the states.
+ */
+export function recordStates(client: ApiClient, name: string): { states: string[]; stop(): Promise<string[]> } {
+  const ac = new AbortController();
+  const states: string[] = [];
+  const done = (async () => {
+    try {
+      for await (const ev of client.watch("pods", "default", { fieldSelector: `metadata.name=${name}`, signal: ac.signal })) {
+        const st = (ev.object as Pod).status?.containerStatuses?.[0]?.state;
+        if (!st) continue;
+        const s = st.waiting ? `waiting:${st.waiting.reason}` : st.terminated ? `terminated:${st.terminated.reason}` : "running";
+        if (states.at(-1) !== s) states.push(s);
+      }
+    } catch { /* aborted */ }
+  })();
+  return { states, async stop() { ac.abort(); await done; return states; } };
+}
