@@ -95,10 +95,11 @@ export function realDeps(): Deps {
   const env = process.env;
   const deps: Deps = {
     io: {
-      in: process.stdin,
+      // Made on first use: most commands never read stdin, and opening it costs start-up time.
+      get in(): NodeJS.ReadableStream { return process.stdin; },
       out: { write: (s) => { out.write(s); } },
       err: { write: (s) => { err.write(s); } },
-      tty: { in: Boolean(process.stdin.isTTY), out: Boolean(out.isTTY), err: Boolean(err.isTTY) },
+      tty: { in: process.getBuiltinModule("node:tty").isatty(0), out: Boolean(out.isTTY), err: Boolean(err.isTTY) },
       colour: decideColour(env, Boolean(out.isTTY)),
       width: out.columns || Number(env.COLUMNS) || 80,
     },

@@ -50,6 +50,7 @@ const HELP_RANK = [
 const PARENT_SUMMARIES: Record<string, string> = {
   cluster: "Start, stop and inspect the embedded cluster",
   config: "Modify kubeconfig files",
+  rollout: "Manage a Kubernetes deployment or OpenShift deployment config",
 };
 
 /** Thrown for a word that names no command, with the commands it resembles. */
@@ -283,7 +284,31 @@ function parseVerbosity(v: unknown): number {
   return n;
 }
 
-function buildProgram(deps: Deps, state: RunState): { program: Command; groups: Map<Command, CommandGroup>; examples: Map<Command, string[]> } {
+/**
+ * The top-level command word argv invokes (its canonical name when an alias is used), when
+ * main can build just that command; undefined when it needs the whole tree: no command word,
+ * help, an unknown word. Global flags before the word are skipped, with their values.
+ */
+export function invokedCommand(argv: readonly string[], specs: readonly Pick<CommandSpec, "name" | "aliases">[]): string | undefined {
+  const takesValue = new Set(GLOBAL_OPTIONS.filter(([f]) => f.includes("<"))
+    .flatMap(([f]) => f.split(/[ ,]+/).filter((w) => w.startsWith("-"))));
+  let word: string | undefined;
+  for (let i = 0; i < argv.length && word === undefined; i++) {
+    const a = argv[i];
+    if (a === "--") return undefined;
+    if (a.startsWith("-") && a !== "-") { if (takesValue.has(a)) i++; } else word = a;
+  }
+  if (word === undefined || argv.includes("-h") || argv.includes("--help")) return undefined;
+  for (const spec of specs) if (spec.name.split(" ")[0] === word) return word;
+  return specs.find((s) => !s.name.includes(" ") && s.aliases?.includes(word))?.name;
+}
+
+/**
+ * The commander tree. With `only` (a top-level word from invokedCommand) it holds just the
+ * commands under that word: a `get pods` does not pay for building some sixty commands and
+ * their flags. Help, completion and unknown-word suggestions use the whole tree.
+ */
+function buildProgram(deps: Deps, state: RunState, only?: string): { program: Command; groups: Map<Command, CommandGroup>; examples: Map<Command, string[]> } {
   const groups = new Map<Command, CommandGroup>();
   const examples = new Map<Command, string[]>();
   const program: Command = new SkiffCommand(PROGRAM);
@@ -357,6 +382,7 @@ function buildProgram(deps: Deps, state: RunState): { program: Command; groups: 
 
   for (const spec of COMMANDS as CommandSpec<Record<string, unknown>, unknown>[]) {
     const words = spec.name.split(" ");
+    if (only !== undefined && words[0] !== only) continue;
     const parent = ensureParent(words.slice(0, -1), spec.group);
     const last = words[words.length - 1];
     // A spec may name a parent that already exists (its own action then runs on no subcommand).
@@ -446,13 +472,15 @@ function reportParseFailure(f: ParseFailure, io: IOStreams): number {
 export async function main(argv: string[], deps: Deps): Promise<number> {
   const state: RunState = { path: PROGRAM, verbosity: 0 };
   const envDebug = deps.env.SKIFF_DEBUG === "1";
+  const only = isCompletionRequest(argv) ? undefined : invokedCommand(argv, COMMANDS);
   let built: ReturnType<typeof buildProgram>;
   try {
-    built = buildProgram(deps, state);
+    built = buildProgram(deps, state, only);
   } catch (e) {
     return reportError(e, deps.io, true);
   }
-  const { program, groups } = built;
+  let { program } = built;
+  const { groups } = built;
   if (isCompletionRequest(argv)) return runCompletionRequest(argv, program, COMMANDS, deps);
   // --no-color is read here, before any command runs, because it changes the streams themselves
   const dashDash = argv.indexOf("--");
@@ -466,7 +494,14 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv, { from: "user" });
+    try {
+      await program.parseAsync(argv, { from: "user" });
+    } catch (e) {
+      // commander read the command word differently: parse again with every command (nothing ran yet)
+      if (only === undefined || !(e instanceof ParseFailure && e.err.code === "commander.unknownCommand")) throw e;
+      program = buildProgram(deps, state).program;
+      await program.parseAsync(argv, { from: "user" });
+    }
     return 0;
   } catch (e) {
     if (e instanceof ParseFailure) {

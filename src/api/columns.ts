@@ -20,13 +20,16 @@ export interface Column<T extends ApiObject = ApiObject> {
 const NAME_DESC = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
 const AGE_DESC = "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 
-function nameColumn<T extends ApiObject>(priority: 0 | 1 = 0): Column<T> {
+/** The Name column every kind's table starts with (format "name"). */
+export function nameColumn<T extends ApiObject>(priority: 0 | 1 = 0): Column<T> {
   return { name: "Name", type: "string", format: "name", priority, description: NAME_DESC, cell: (o) => o.metadata.name ?? "" };
 }
-function ageColumn<T extends ApiObject>(): Column<T> {
+/** The Age column: the object's age at `now`. */
+export function ageColumn<T extends ApiObject>(): Column<T> {
   return { name: "Age", type: "string", priority: 0, description: AGE_DESC, cell: (o, now) => ageOf(o.metadata.creationTimestamp, now) };
 }
-function col<T extends ApiObject>(name: string, description: string, cell: Column<T>["cell"],
+/** A plain column; `wide` makes it priority 1 (only with -o wide). */
+export function col<T extends ApiObject>(name: string, description: string, cell: Column<T>["cell"],
   opts: { type?: Column<T>["type"]; wide?: boolean } = {}): Column<T> {
   return { name, type: opts.type ?? "string", priority: opts.wide ? 1 : 0, description, cell };
 }

@@ -6,6 +6,11 @@ import type {
   ReplicationController, Secret, Service, ServiceAccount,
 } from "./types.ts";
 import { COLUMNS, type Column } from "./columns.ts";
+import { NAME_ONLY_COLUMNS, OPENSHIFT_COLUMNS } from "./openshift-columns.ts";
+import type {
+  Build, BuildConfig, Deployment, DeploymentConfig, ImageStream, ImageStreamTag, OpenShiftRoleBinding, Project,
+  ProjectRequest, ReplicaSet, RoleBinding, Route, StatefulSet, StoredTemplate, User,
+} from "./openshift-types.ts";
 
 /** resource (plural path word) → its wire type. */
 export interface Kinds {
@@ -20,10 +25,27 @@ export interface Kinds {
   configmaps: ConfigMap;
   serviceaccounts: ServiceAccount;
   persistentvolumeclaims: PersistentVolumeClaim;
+  deployments: Deployment;
+  replicasets: ReplicaSet;
+  statefulsets: StatefulSet;
+  rolebindings: RoleBinding;
+  buildconfigs: BuildConfig;
+  builds: Build;
+  imagestreams: ImageStream;
+  imagestreamtags: ImageStreamTag;
+  deploymentconfigs: DeploymentConfig;
+  templates: StoredTemplate;
+  routes: Route;
+  projects: Project;
+  projectrequests: ProjectRequest;
+  /** authorization.openshift.io/v1 rolebindings: a view over the RBAC ones (table key differs from the plural). */
+  openshiftrolebindings: OpenShiftRoleBinding;
+  users: User;
 }
 export type Resource = keyof Kinds;
 
-export type Subresource = "status" | "scale" | "binding" | "log" | "finalize";
+export type Subresource = "status" | "scale" | "binding" | "log" | "finalize"
+  | "instantiate" | "instantiatebinary" | "webhooks" | "rollback" | "clone";
 
 export interface ResourceInfo<T extends ApiObject = ApiObject> {
   resource: string;             // plural path word, e.g. "replicationcontrollers"
@@ -35,6 +57,8 @@ export interface ResourceInfo<T extends ApiObject = ApiObject> {
   namespaced: boolean;
   subresources: Subresource[];
   categories: string[];         // "all" makes `get all` include it
+  /** API verbs served, when not the full set (virtual kinds); discovery reports these. */
+  verbs?: string[];
   /** Kubernetes lets PUT create these (Endpoints, Events). */
   createOnUpdate?: boolean;
   /** Field selector labels beyond metadata.name/namespace; value read from the object. */
@@ -138,6 +162,101 @@ export const RESOURCES: { [R in Resource]: ResourceInfo<Kinds[R]> } = {
     resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", group: "", version: "v1",
     singular: "persistentvolumeclaim", short: ["pvc"], namespaced: true, subresources: ["status"],
     columns: COLUMNS.persistentvolumeclaims,
+  }),
+  deployments: row<Deployment>({
+    resource: "deployments", kind: "Deployment", group: "apps", version: "v1", singular: "deployment",
+    short: ["deploy"], namespaced: true, subresources: ["status", "scale"], categories: ["all"],
+    columns: OPENSHIFT_COLUMNS.deployments,
+  }),
+  replicasets: row<ReplicaSet>({
+    resource: "replicasets", kind: "ReplicaSet", group: "apps", version: "v1", singular: "replicaset",
+    short: ["rs"], namespaced: true, subresources: ["status", "scale"], categories: ["all"],
+    fields: { "status.replicas": (o) => str(o.status?.replicas ?? 0) },
+    columns: OPENSHIFT_COLUMNS.replicasets,
+  }),
+  statefulsets: row<StatefulSet>({
+    resource: "statefulsets", kind: "StatefulSet", group: "apps", version: "v1", singular: "statefulset",
+    short: ["sts"], namespaced: true, subresources: ["status", "scale"], categories: ["all"],
+    columns: OPENSHIFT_COLUMNS.statefulsets,
+  }),
+  rolebindings: row<RoleBinding>({
+    resource: "rolebindings", kind: "RoleBinding", group: "rbac.authorization.k8s.io", version: "v1",
+    singular: "rolebinding", short: [], namespaced: true, subresources: [],
+    columns: OPENSHIFT_COLUMNS.rolebindings,
+  }),
+  buildconfigs: row<BuildConfig>({
+    resource: "buildconfigs", kind: "BuildConfig", group: "build.openshift.io", version: "v1", singular: "buildconfig",
+    short: ["bc"], namespaced: true, subresources: ["instantiate", "instantiatebinary", "webhooks"], categories: ["all"],
+    columns: OPENSHIFT_COLUMNS.buildconfigs,
+  }),
+  builds: row<Build>({
+    resource: "builds", kind: "Build", group: "build.openshift.io", version: "v1", singular: "build",
+    short: [], namespaced: true, subresources: ["status", "log", "clone"], categories: ["all"],
+    fields: {
+      status: (o) => str(o.status?.phase),
+      podName: (o) => `${o.metadata.name ?? ""}-build`,
+    },
+    columns: OPENSHIFT_COLUMNS.builds,
+  }),
+  imagestreams: row<ImageStream>({
+    resource: "imagestreams", kind: "ImageStream", group: "image.openshift.io", version: "v1", singular: "imagestream",
+    short: ["is"], namespaced: true, subresources: ["status"], categories: ["all"],
+    fields: {
+      "spec.dockerImageRepository": (o) => str(o.spec?.dockerImageRepository),
+      "status.dockerImageRepository": (o) => str(o.status?.dockerImageRepository),
+    },
+    columns: OPENSHIFT_COLUMNS.imagestreams,
+  }),
+  imagestreamtags: row<ImageStreamTag>({
+    resource: "imagestreamtags", kind: "ImageStreamTag", group: "image.openshift.io", version: "v1",
+    singular: "imagestreamtag", short: ["istag"], namespaced: true, subresources: [],
+    verbs: ["create", "delete", "get", "list", "patch", "update"],
+    columns: OPENSHIFT_COLUMNS.imagestreamtags,
+  }),
+  deploymentconfigs: row<DeploymentConfig>({
+    resource: "deploymentconfigs", kind: "DeploymentConfig", group: "apps.openshift.io", version: "v1",
+    singular: "deploymentconfig", short: ["dc"], namespaced: true,
+    subresources: ["status", "scale", "instantiate", "rollback", "log"], categories: ["all"],
+    columns: OPENSHIFT_COLUMNS.deploymentconfigs,
+  }),
+  templates: row<StoredTemplate>({
+    resource: "templates", kind: "Template", group: "template.openshift.io", version: "v1", singular: "template",
+    short: [], namespaced: true, subresources: [],
+    columns: OPENSHIFT_COLUMNS.templates,
+  }),
+  routes: row<Route>({
+    resource: "routes", kind: "Route", group: "route.openshift.io", version: "v1", singular: "route",
+    short: [], namespaced: true, subresources: ["status"], categories: ["all"],
+    fields: {
+      "spec.path": (o) => str(o.spec?.path),
+      "spec.host": (o) => str(o.spec?.host),
+      "spec.to.name": (o) => str(o.spec?.to?.name),
+    },
+    columns: OPENSHIFT_COLUMNS.routes,
+  }),
+  projects: row<Project>({
+    resource: "projects", kind: "Project", group: "project.openshift.io", version: "v1", singular: "project",
+    short: [], namespaced: false, subresources: [],
+    verbs: ["create", "delete", "get", "list", "patch", "update"],
+    fields: { "status.phase": (o) => str(o.status?.phase) },
+    columns: OPENSHIFT_COLUMNS.projects,
+  }),
+  projectrequests: row<ProjectRequest>({
+    resource: "projectrequests", kind: "ProjectRequest", group: "project.openshift.io", version: "v1",
+    singular: "projectrequest", short: [], namespaced: false, subresources: [],
+    verbs: ["create", "list"],
+    columns: NAME_ONLY_COLUMNS,
+  }),
+  openshiftrolebindings: row<OpenShiftRoleBinding>({
+    resource: "rolebindings", kind: "RoleBinding", group: "authorization.openshift.io", version: "v1",
+    singular: "rolebinding", short: [], namespaced: true, subresources: [],
+    verbs: ["create", "delete", "get", "list", "patch", "update"],
+    columns: OPENSHIFT_COLUMNS.openshiftrolebindings,
+  }),
+  users: row<User>({
+    resource: "users", kind: "User", group: "user.openshift.io", version: "v1", singular: "user",
+    short: [], namespaced: false, subresources: [],
+    columns: OPENSHIFT_COLUMNS.users,
   }),
 };
 

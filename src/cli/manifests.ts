@@ -3,6 +3,7 @@ import { readdir, readFile as fsReadFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiObject } from "../api/types.ts";
 import { CliError } from "../errors.ts";
+import { groupifyObject } from "../template/legacy.ts";
 
 export interface ManifestOptions {
   /** Descend into subdirectories of a directory argument (-R). */
@@ -116,6 +117,8 @@ function flatten(doc: unknown, source: string, out: ApiObject[]): void {
     return;
   }
   o.metadata ??= {};
+  // Legacy `apiVersion: v1` OpenShift kinds (the old /oapi/v1 form) go to their API group, as oc maps them.
+  groupifyObject(o);
   out.push(o as ApiObject);
 }
 

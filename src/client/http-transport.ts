@@ -1,9 +1,12 @@
 // The HTTP(S) Transport: TLS from the kubeconfig, bearer/basic auth, timeouts, keep-alive,
 // streamed bodies for watch and followed logs, network errors as ConnectionError.
-// Requests go through node:http(s): undici compiles its WASM HTTP parser on import (~45 ms,
-// more than kubectl's whole `get pods`), which a one-shot CLI can't afford. undici serves the
-// one case node:https lacks, a cluster's `proxy-url`, and is loaded only then.
-import type { ClientRequest, IncomingMessage } from "node:http";
+// Requests are HTTP/1.1 written straight onto node:net / node:tls sockets (http1.ts): node:https
+// would load the whole HTTP client and server machinery, and undici compiles a WASM parser on
+// import (~45 ms, more than kubectl's whole `get pods`), neither of which a one-shot CLI can
+// afford. undici serves the one case left, a cluster's `proxy-url`, and is loaded only then.
+import type { Socket } from "node:net";
+import type { SecureContext } from "node:tls";
+import { readResponse, requestHead, type ResponseHead } from "./http1.ts";
 import type { Connection } from "./kubeconfig.ts";
 import { ConnectionError, type ApiRequest, type ApiResponse, type Transport } from "./transport.ts";
 
@@ -23,7 +26,8 @@ export function isStreamingRequest(req: ApiRequest): boolean {
  * A Transport to `conn.server`. Resolves for every HTTP status; rejects with ConnectionError
  * when no response arrived (refused → `refused: true`; DNS, TLS, reset and timeouts →
  * `refused: false` with a Go-style cause), or with the caller's AbortError. Watch
- * (`watch=true|1`) and `follow=true` requests with a 2xx answer get `stream`.
+ * (`watch=true|1`) and `follow=true` requests with a 2xx answer get `stream`. Idle
+ * connections are kept for the next request and never keep the process alive.
  */
 export function createHttpTransport(conn: Connection): Transport {
   if (conn.proxyUrl) return createProxyTransport(conn);
@@ -31,69 +35,134 @@ export function createHttpTransport(conn: Connection): Transport {
   const base = new URL(conn.server.replace(/\/+$/, ""));
   const secure = base.protocol === "https:";
   const prefix = base.pathname === "/" ? "" : base.pathname;
-  let agent: import("node:http").Agent | undefined;
-  let mod: typeof import("node:https") | typeof import("node:http") | undefined;
+  const host = base.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(base.port || (secure ? 443 : 80));
+  const idle = new Set<Socket>();
+  const open = new Set<Socket>();
+  let context: SecureContext | undefined;
 
-  const getAgent = async (): Promise<void> => {
-    if (agent) return;
-    // getBuiltinModule, not import(): in the CommonJS bundle import() starts the ESM loader (~5 ms).
-    mod = secure ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
-    agent = secure
-      ? new (mod as typeof import("node:https")).Agent({
-        keepAlive: true, ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem,
-        rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.tlsServerName,
-      })
-      : new mod.Agent({ keepAlive: true });
+  /** A new connection: the socket at once (so a timeout or abort can destroy it), ready once it is usable. */
+  const connect = (): { socket: Socket; ready: Promise<void> } => {
+    let socket: Socket;
+    if (secure) {
+      const tls = process.getBuiltinModule("node:tls");
+      context ??= tls.createSecureContext({ ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem });
+      // SNI names a host, never an address (as node:https and Go do).
+      const servername = conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? undefined : host);
+      socket = tls.connect({ host, port, secureContext: context, servername, rejectUnauthorized: !conn.insecureSkipTlsVerify });
+    } else {
+      socket = process.getBuiltinModule("node:net").connect({ host, port });
+    }
+    socket.setNoDelay(true);
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+    // Errors are handled by whoever uses the socket; between uses one must not crash the process.
+    socket.on("error", () => undefined);
+    const ready = new Promise<void>((resolve, reject) => {
+      const onError = (e: Error): void => { done(); reject(e); };
+      const onClose = (): void => { done(); reject(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })); };
+      const onReady = (): void => { done(); resolve(); };
+      const done = (): void => {
+        socket.off("error", onError);
+        socket.off("close", onClose);
+        socket.off(secure ? "secureConnect" : "connect", onReady);
+      };
+      socket.once("error", onError);
+      socket.once("close", onClose);
+      socket.once(secure ? "secureConnect" : "connect", onReady);
+    });
+    return { socket, ready };
+  };
+
+  /** Keeps a socket whose exchange ended cleanly for the next request; drops it when it closes. */
+  const idleClose = new Map<Socket, () => void>();
+  const release = (socket: Socket): void => {
+    if (socket.destroyed) return;
+    const onClose = (): void => { idle.delete(socket); idleClose.delete(socket); };
+    idle.add(socket);
+    idleClose.set(socket, onClose);
+    socket.unref();
+    socket.once("close", onClose);
+  };
+  const take = (): Socket | undefined => {
+    for (const s of idle) {
+      idle.delete(s);
+      const onClose = idleClose.get(s);
+      idleClose.delete(s);
+      if (onClose) s.off("close", onClose);
+      if (!s.destroyed) { s.ref(); return s; }
+    }
+    return undefined;
   };
 
   return {
     target,
     async request(req: ApiRequest): Promise<ApiResponse> {
-      await getAgent();
       const streaming = isStreamingRequest(req);
       const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
-      const headers: Record<string, string | string[]> = { ...authHeaders(conn), ...(req.headers ?? {}) };
-      if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
+      const head = requestHead(req.method, `${prefix}${req.path}${qs}`, base.host, { ...authHeaders(conn), ...(req.headers ?? {}) }, req.body);
+      if (req.signal?.aborted) throw req.signal.reason;
       // A stream's timeout covers only the wait for its headers: a quiet watch is healthy.
       const timeoutMs = conn.requestTimeoutMs > 0 ? conn.requestTimeoutMs : 0;
       let timedOut = false;
-      let cr: ClientRequest | undefined;
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        if (req.signal?.aborted) return reject(req.signal.reason);
-        cr = mod!.request({
-          protocol: base.protocol, hostname: base.hostname.replace(/^\[|\]$/g, ""), port: base.port || (secure ? 443 : 80),
-          path: `${prefix}${req.path}${qs}`, method: req.method, headers, agent,
-        }, resolve);
-        const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; cr!.destroy(new Error("timeout")); }, timeoutMs) : undefined;
-        const onAbort = (): void => { cr!.destroy(); reject(req.signal!.reason); };
-        req.signal?.addEventListener("abort", onAbort, { once: true });
-        cr.on("response", () => { if (timer) clearTimeout(timer); req.signal?.removeEventListener("abort", onAbort); });
-        cr.on("error", (e) => {
-          if (timer) clearTimeout(timer);
-          req.signal?.removeEventListener("abort", onAbort);
-          if (req.signal?.aborted && !timedOut) reject(req.signal.reason);
-          else reject(toConnectionError(e, target, timedOut));
-        });
-        cr.end(req.body);
-      });
-      const out: ApiResponse = { status: res.statusCode ?? 0, headers: flattenHeaders(res.headers) };
+      let current: Socket | undefined;
+      const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; current?.destroy(new Error("timeout")); }, timeoutMs) : undefined;
+      const onAbort = (): void => { current?.destroy(); };
+      req.signal?.addEventListener("abort", onAbort, { once: true });
+      let res: ResponseHead;
+      try {
+        for (let attempt = 0; ; attempt++) {
+          const reused = attempt === 0 ? take() : undefined;
+          if (reused) current = reused;
+          else {
+            const c = connect();
+            current = c.socket;
+            await c.ready;
+          }
+          if (timedOut) { current.destroy(); throw new Error("timeout"); }
+          if (req.signal?.aborted) { current.destroy(); throw req.signal.reason; }
+          try {
+            res = await readResponse(current, head, req.body, req.method);
+            break;
+          } catch (e) {
+            // The server closed a kept connection before answering: send again on a new one, as Go does.
+            if (!(reused && (e as { beforeResponse?: boolean }).beforeResponse && !timedOut && !req.signal?.aborted)) throw e;
+          }
+        }
+      } catch (e) {
+        if (req.signal?.aborted && !timedOut) throw req.signal.reason;
+        throw toConnectionError(e, target, timedOut);
+      } finally {
+        if (timer) clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+      }
+      const socket = current!;
+      const out: ApiResponse = { status: res.status, headers: res.headers };
+      const keep = (): void => { if (res.reusable) release(socket); else socket.destroy(); };
       if (streaming && out.status >= 200 && out.status < 300) {
-        out.stream = streamBody(res, req.signal);
+        out.stream = streamBody(res.body, req.signal, keep);
         return out;
       }
       const chunks: Buffer[] = [];
+      const stop = (): void => res.body.destroy();
+      req.signal?.addEventListener("abort", stop, { once: true });
       try {
-        for await (const c of res) chunks.push(c as Buffer);
+        for await (const c of res.body) chunks.push(c);
       } catch (e) {
         if (req.signal?.aborted) throw req.signal.reason;
-        throw toConnectionError(e, target, timedOut);
+        throw toConnectionError(e, target, false);
+      } finally {
+        req.signal?.removeEventListener("abort", stop);
       }
+      if (req.signal?.aborted) { socket.destroy(); throw req.signal.reason; }
+      keep();
       out.body = Buffer.concat(chunks).toString("utf8");
       return out;
     },
+    /** Closes every connection, idle or in use (an open watch ends). */
     async close(): Promise<void> {
-      agent?.destroy();
-      agent = undefined;
+      for (const s of open) s.destroy();
+      idle.clear();
     },
   };
 }
@@ -152,12 +221,16 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-/** Decoded chunks of a response body; ends quietly when the caller aborts. */
+/**
+ * Decoded chunks of a response body; ends quietly when the caller aborts. `onEnd` runs when
+ * the body was read to its end (the connection may then serve another request).
+ */
 async function* streamBody(body: AsyncIterable<unknown> & { destroyed?: boolean; destroy(): void },
-  signal: AbortSignal | undefined): AsyncIterable<string> {
+  signal: AbortSignal | undefined, onEnd?: () => void): AsyncIterable<string> {
   const decoder = new TextDecoder();
   const onAbort = (): void => body.destroy();
   signal?.addEventListener("abort", onAbort, { once: true });
+  let handedBack = false;
   try {
     for await (const chunk of body) {
       const text = decoder.decode(chunk as Uint8Array, { stream: true });
@@ -165,12 +238,13 @@ async function* streamBody(body: AsyncIterable<unknown> & { destroyed?: boolean;
     }
     const rest = decoder.decode();
     if (rest) yield rest;
+    if (onEnd && !signal?.aborted) { handedBack = true; onEnd(); }
   } catch (e) {
     if (signal?.aborted) return;
     throw e;
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    if (!body.destroyed) body.destroy();
+    if (!handedBack && !body.destroyed) body.destroy();
   }
 }
 

@@ -173,6 +173,17 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
+/** The object a JSON text holds, or undefined when the text is not a JSON object. */
+function parseJsonObject(text: string): object | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses one kubeconfig text (YAML or JSON). Throws CliError naming the file (and the line
  * of a YAML error), or a duplicate name in a list, as client-go's loader does.
@@ -181,8 +192,10 @@ export function parseKubeConfig(text: string, path: string): KubeConfig {
   const fail = (msg: string): never => { throw new CliError(`error loading config file "${path}": ${msg}`); };
   let doc: unknown;
   try {
+    // JSON is YAML too, and JSON.parse reads it several times faster; whatever JSON.parse
+    // rejects goes to the YAML parser, which decides and words the error.
     // loadAll: an empty or comment-only file has no document, which is an empty config.
-    doc = loadAll(text, { filename: path })[0];
+    doc = parseJsonObject(text) ?? loadAll(text, { filename: path })[0];
   } catch (e) {
     if (e instanceof YAMLException) {
       const line = e.mark ? `line ${e.mark.line + 1}: ` : "";

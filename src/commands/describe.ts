@@ -25,6 +25,10 @@ export interface DescribeExtras {
   events: Event[];
   pods?: Pod[];
   endpoints?: Endpoints;
+  /** BuildConfig: its builds. */
+  builds?: ApiObject[];
+  /** BuildConfig: the API server's URL, for the webhook URLs. */
+  server?: string;
 }
 
 /** The field selector kubectl uses to find an object's events. */
@@ -45,6 +49,10 @@ export async function gatherExtras(client: ApiClient, ref: ResourceRef, obj: Api
   const extras: DescribeExtras = { events: [] };
   if (showEvents) {
     extras.events = (await client.list("events", ns, { fieldSelector: eventSelector(obj) })).items;
+  }
+  if (ref.resource === "buildconfigs" && ref.group === "build.openshift.io") {
+    extras.builds = (await client.list("builds", ns, { labelSelector: `openshift.io/build-config.name=${obj.metadata.name ?? ""}` })).items;
+    extras.server = client.server;
   }
   if (ref.group !== "") return extras;
   if (ref.resource === "replicationcontrollers" || ref.resource === "services") {

@@ -3,6 +3,7 @@ import type { CommandSpec } from "./command.ts";
 import annotate from "./annotate.ts";
 import apiResources from "./api-resources.ts";
 import apply from "./apply.ts";
+import cancelBuild from "./cancel-build.ts";
 import clusterDown from "./cluster/down.ts";
 import clusterStatus from "./cluster/status.ts";
 import clusterUp from "./cluster/up.ts";
@@ -31,11 +32,15 @@ import processCmd from "./process.ts";
 import project from "./project.ts";
 import projects from "./projects.ts";
 import replace from "./replace.ts";
+import rollback from "./rollback.ts";
 import rollingUpdate from "./rolling-update.ts";
+import { ROLLOUT_COMMANDS } from "./rollout.ts";
 import run from "./run.ts";
 import scale from "./scale.ts";
 import server from "./server.ts";
+import startBuild from "./start-build.ts";
 import status from "./status.ts";
+import tag from "./tag.ts";
 import uncordon from "./uncordon.ts";
 import version from "./version.ts";
 import wait from "./wait.ts";
@@ -46,6 +51,7 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   annotate,
   apiResources,
   apply,
+  cancelBuild,
   clusterDown,
   clusterStatus,
   clusterUp,
@@ -74,11 +80,15 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   project,
   projects,
   replace,
+  rollback,
   rollingUpdate,
+  ...ROLLOUT_COMMANDS,
   run,
   scale,
   server,
+  startBuild,
   status,
+  tag,
   uncordon,
   version,
   wait,

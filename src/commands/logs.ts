@@ -230,6 +230,13 @@ export default defineCommand<LogsFlags, LogsOptions>({
     const client = await deps.client();
     const ns = client.namespace;
     const ref = await client.resolve(o.type);
+    // A build's log is its build pod's; a BuildConfig's is its latest build's (as oc logs does).
+    if (ref.group === "build.openshift.io" && (ref.resource === "builds" || ref.resource === "buildconfigs")) {
+      const { latestBuildName, writeBuildLog } = await import("./build-logs.ts");
+      const build = ref.resource === "builds" ? o.name : await latestBuildName(client, ns, o.name);
+      await writeBuildLog(client, ns, build, { follow: o.follow, signal: deps.signal }, (s) => deps.io.out.write(s), deps);
+      return;
+    }
     let pod: Pod;
     if (ref.resource === "pods" && ref.group === "") {
       pod = await client.get("pods", ns, o.name);

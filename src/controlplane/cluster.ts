@@ -34,6 +34,11 @@ export interface ClusterUpOptions {
   kubeconfigPath: string;
   /** Environment of the server process; default this process's. */
   env?: Record<string, string | undefined>;
+  /** In-process minions of the server (its default, 3, when undefined). */
+  minions?: number;
+  /** --node-monitor-grace-period and --pod-eviction-timeout of the server, in ms. */
+  nodeMonitorGracePeriodMs?: number;
+  podEvictionTimeoutMs?: number;
 }
 
 export interface ClusterUpResult {
@@ -203,7 +208,11 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUpResult
   let exitedWith: string | undefined;
   try {
     writeSync(logFd, `--- ${new Date().toISOString()} starting control plane on ${listen}:${port}\n`);
-    const child = spawn(opts.binary.command, [...opts.binary.args, "server", "--data-dir", dataDir, "--port", String(port), "--listen", listen], {
+    const extra: string[] = [];
+    if (opts.minions !== undefined) extra.push("--minions", String(opts.minions));
+    if (opts.nodeMonitorGracePeriodMs !== undefined) extra.push("--node-monitor-grace-period", `${opts.nodeMonitorGracePeriodMs}ms`);
+    if (opts.podEvictionTimeoutMs !== undefined) extra.push("--pod-eviction-timeout", `${opts.podEvictionTimeoutMs}ms`);
+    const child = spawn(opts.binary.command, [...opts.binary.args, "server", "--data-dir", dataDir, "--port", String(port), "--listen", listen, ...extra], {
       detached: true,
       stdio: ["ignore", logFd, logFd],
       env: opts.env ?? process.env,

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { ApiError, internalError, unauthorized } from "../api/errors.ts";
 import type { ApiRequest, ApiResponse } from "../client/transport.ts";
 import { realClock, type Clock } from "../deps.ts";
+import type { LogSource } from "./apiserver/api-server.ts";
 import { serveDiscovery } from "./apiserver/discovery.ts";
 import { serveOpenApi } from "./apiserver/openapi.ts";
 import { openSqliteStore } from "./storage/sqlite-store.ts";
@@ -34,6 +35,17 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Builds the handler of every non-discovery request; default: the full API server over the store. */
   handler?: (deps: { store: Store; clock: Clock; random: () => number }) => RequestHandler;
+  /**
+   * In-process minions named minion-1…N (default 3; 0 for none), with the full API server only.
+   * The controller manager (scheduler, replication, endpoints, node lifecycle, garbage
+   * collection) runs with the full API server unless `controllers` is false.
+   */
+  minions?: number;
+  controllers?: boolean;
+  /** Without a minion heartbeat for this long its node goes NotReady (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** Pods of a node NotReady for this long are deleted (default 5 min). */
+  podEvictionTimeoutMs?: number;
 }
 
 export interface ControlPlane {
@@ -58,6 +70,8 @@ export const ENDPOINT_FILE = "endpoint.json";
 
 /** Paths kube-apiserver serves to anonymous clients too. */
 const ANONYMOUS = new Set(["/healthz", "/readyz", "/livez", "/version"]);
+/** Build webhooks carry their own credential (the secret in the path), as on OpenShift, where they take no token. */
+const WEBHOOK_PATH = /^\/(?:apis\/build\.openshift\.io\/v1|oapi\/v1)\/namespaces\/[^/]+\/buildconfigs\/[^/]+\/webhooks\//;
 const HEALTH = new Set(["/healthz", "/readyz", "/livez"]);
 
 /** host:port as a URL authority; wildcard listens are reached over loopback. */
@@ -115,7 +129,7 @@ function toApiRequest(req: IncomingMessage, raw: Buffer, signal: AbortSignal): A
 /**
  * Starts the control plane for dataDir: creates the dir (0700), TLS material and token on
  * first start (reused later), opens skiff.db, and serves HTTPS. Every request needs
- * `Authorization: Bearer <token>` except /healthz, /readyz, /livez and /version; others get
+ * `Authorization: Bearer <token>` except /healthz, /readyz, /livez, /version and build webhooks; others get
  * 401 with an Unauthorized Status. Writes endpoint.json once listening (removed on close).
  * Rejects when the port is taken or the data dir is unusable.
  */
@@ -130,19 +144,27 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const token = ensureToken(dataDir);
   const store = openSqliteStore(join(dataDir, "skiff.db"));
   let handler: RequestHandler | undefined;
+  let cluster: InProcessCluster | undefined;
   try {
     // Loaded on demand so a front with its own handler does not pull in the whole API server.
     if (opts.handler) handler = opts.handler({ store, clock, random });
     else {
       const { createApiServer } = await import("./apiserver/api-server.ts");
-      handler = createApiServer({
-        store, clock, random,
+      const { createLogSource } = await import("./minion/log-server.ts");
+      const minions = new Map<string, { logs: LogSource }>();
+      const server = createApiServer({
+        store, clock, random, openshift: true,
+        logSource: createLogSource({ minionFor: (node) => minions.get(node) }),
         onWatchError: (e) => log(`watch failed: ${describe(e)}`),
         onInternalError: (e) => log(`internal error: ${describe(e)}`),
       });
+      handler = server;
+      await server.ready;
+      cluster = await startInProcessCluster(server, { ...opts, clock, random, log }, minions);
     }
     await handler.ready;
   } catch (e) {
+    await cluster?.stop();
     await Promise.resolve(handler?.close());
     await store.close();
     throw e;
@@ -175,7 +197,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     if (HEALTH.has(path) || [...HEALTH].some((h) => path.startsWith(`${h}/`))) {
       return { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "ok" };
     }
-    if (!ANONYMOUS.has(path) && !tokenMatches(req.headers?.authorization, token)) return statusResponse(unauthorized());
+    if (!ANONYMOUS.has(path) && !WEBHOOK_PATH.test(path) && !tokenMatches(req.headers?.authorization, token)) return statusResponse(unauthorized());
     return serveDiscovery(req, { serverAddress }) ?? serveOpenApi(req) ?? api.handle(req);
   }
 
@@ -223,6 +245,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       server.listen(opts.port, listen, () => { server.off("error", fail); ok(); });
     });
   } catch (e) {
+    await cluster?.stop();
     await Promise.resolve(api.close());
     await store.close();
     throw e;
@@ -248,6 +271,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
+      await cluster?.stop();
       await Promise.resolve(api.close());
       await store.close();
       removeEndpointIfOurs(endpointPath, record);
@@ -256,6 +280,64 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
   return { url, port, caPem: tls.caPem, token, close };
 }
+
+/** The controller manager and the minions running inside the control plane's process. */
+interface InProcessCluster {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the controller manager and minion-1…N over an in-process transport to the API
+ * server; each minion is entered in `minions` so the API server's log source finds it.
+ */
+async function startInProcessCluster(
+  server: RequestHandler,
+  opts: ControlPlaneOptions & { clock: Clock; random: () => number; log: (line: string) => void },
+  minions: Map<string, { logs: LogSource }>,
+): Promise<InProcessCluster> {
+  const [{ createApiClient }, { createInProcessTransport }] = await Promise.all([
+    import("../client/client.ts"), import("../client/in-process-transport.ts"),
+  ]);
+  const client = (agent: string) => createApiClient(createInProcessTransport(server, "in-process"), { namespace: "default", server: "in-process", userAgent: agent });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => { for (const s of stops.splice(0).reverse()) await s(); };
+  try {
+    if (opts.controllers !== false) {
+      const { startControllers } = await import("./controllers/controller-manager.ts");
+      const cm = startControllers({
+        client: client("skiff-controller-manager"), clock: opts.clock, random: opts.random,
+        options: {
+          log: (line) => opts.log(`controller-manager: ${line}`),
+          nodeLifecycle: { gracePeriodMs: opts.nodeMonitorGracePeriodMs, evictionTimeoutMs: opts.podEvictionTimeoutMs },
+        },
+      });
+      stops.push(() => cm.stop());
+    }
+    const n = opts.minions ?? DEFAULT_MINIONS;
+    if (n > 0) {
+      const { startMinion } = await import("./minion/minion.ts");
+      const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => startMinion({
+        client: client(`skiff-minion/minion-${i + 1}`), name: `minion-${i + 1}`, clock: opts.clock, random: opts.random,
+        onError: (e) => opts.log(`minion-${i + 1}: ${describe(e)}`),
+      })));
+      for (const r of started) {
+        if (r.status === "rejected") continue;
+        const m = r.value;
+        minions.set(m.name, { logs: (req) => m.logs(req) });
+        stops.push(async () => { minions.delete(m.name); await m.stop(); });
+      }
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stop };
+}
+
+/** Minions `cluster up` and `server` run by default. */
+export const DEFAULT_MINIONS = 3;
 
 /** Reads dataDir/endpoint.json, or undefined when absent or unreadable. */
 export function readEndpoint(dataDir: string): EndpointRecord | undefined {

@@ -9,6 +9,10 @@ export interface RunServerOptions {
   log?: (line: string) => void;
   /** Passed through to startControlPlane (tests swap in their own request handler). */
   handler?: ControlPlaneOptions["handler"];
+  /** In-process minions (default 3), node monitor grace period and pod eviction timeout: see ControlPlaneOptions. */
+  minions?: number;
+  nodeMonitorGracePeriodMs?: number;
+  podEvictionTimeoutMs?: number;
 }
 
 /**
@@ -18,7 +22,10 @@ export interface RunServerOptions {
  */
 export async function runServer(opts: RunServerOptions): Promise<void> {
   const log = opts.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
-  const cp = await startControlPlane({ dataDir: opts.dataDir, port: opts.port, listen: opts.listen, log, handler: opts.handler });
+  const cp = await startControlPlane({
+    dataDir: opts.dataDir, port: opts.port, listen: opts.listen, log, handler: opts.handler, minions: opts.minions,
+    nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, podEvictionTimeoutMs: opts.podEvictionTimeoutMs,
+  });
   log(`skiff control plane listening on ${cp.url}`);
   await new Promise<void>((done) => {
     const onSignal = (signal: NodeJS.Signals): void => {

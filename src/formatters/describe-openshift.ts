@@ -1,4 +1,5 @@
-// `describe` layouts for OpenShift kinds, as oc's describers print them (Template for now).
+// `describe` layouts for OpenShift kinds, as oc's describers print them (Template, BuildConfig, Build).
+import type { Build, BuildConfig, CommonBuildSpec } from "../api/openshift-types.ts";
 import type { ApiObject } from "../api/types.ts";
 import type { Parameter, Template } from "../template/types.ts";
 import { DESCRIBE_LAYOUT, formatTabbed } from "./tabwriter.ts";
@@ -59,4 +60,137 @@ export function describeTemplate(t: Template, now: Date): string {
   rest += "\nObjects:\n";
   for (const obj of Array.isArray(t.objects) ? t.objects : []) rest += objectLine(obj);
   return formatTabbed(meta, DESCRIBE_LAYOUT) + formatTabbed(rest, DESCRIBE_LAYOUT);
+}
+
+/** Go's time.Duration text in whole seconds ("1m2s", "30s", "1h0m5s"), as oc prints build durations. */
+function shortDuration(ms: number): string {
+  let s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+/** Creation time as oc prints it: `2024-01-01 10:00:00 +0000 UTC`. */
+function goTime(iso: string | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+}
+
+/** A build's duration: status.duration (ns), else start → completion, else start → now while running. */
+function buildDuration(b: Build, now: Date): string {
+  const st = b.status ?? {};
+  if (typeof st.duration === "number" && st.duration > 0) return shortDuration(st.duration / 1e6);
+  if (!st.startTimestamp) return "";
+  const end = st.completionTimestamp ? new Date(st.completionTimestamp) : now;
+  return shortDuration(end.getTime() - new Date(st.startTimestamp).getTime());
+}
+
+function refText(r: { kind?: string; name?: string; namespace?: string } | undefined): string {
+  if (!r?.name) return "";
+  return `${r.kind ?? "ImageStreamTag"} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+}
+
+function strategyName(spec: CommonBuildSpec): string {
+  const s = spec.strategy ?? {};
+  return s.sourceStrategy ? "Source" : s.dockerStrategy ? "Docker" : s.customStrategy ? "Custom" : s.jenkinsPipelineStrategy ? "JenkinsPipeline" : s.type ?? "";
+}
+
+/** The strategy/source/output block describe bc and describe build share. */
+function commonSpecBlock(spec: CommonBuildSpec): string {
+  let out = field("Strategy", strategyName(spec));
+  const git = spec.source?.git;
+  if (git?.uri) out += field("URL", git.uri);
+  if (git?.ref) out += field("Ref", git.ref);
+  if (spec.source?.contextDir) out += field("ContextDir", spec.source.contextDir);
+  if (typeof spec.source?.dockerfile === "string") out += field("Dockerfile", spec.source.dockerfile.trim().split("\n").join("\n"));
+  const s = spec.strategy ?? {};
+  const from = (s.sourceStrategy ?? s.dockerStrategy ?? s.customStrategy)?.from;
+  if (from?.name) out += field("From Image", refText(from));
+  const env = (s.sourceStrategy ?? s.dockerStrategy ?? s.customStrategy)?.env ?? [];
+  if (env.length > 0) out += field("Environment", env.map((e) => `${e.name}=${e.value ?? ""}`).join("\n"));
+  const to = spec.output?.to;
+  out += field("Output to", to?.name ? refText(to) : "<none>");
+  return out;
+}
+
+function webhookUrl(server: string, bc: BuildConfig, type: string): string {
+  return `${server.replace(/\/+$/, "")}/apis/build.openshift.io/v1/namespaces/${bc.metadata.namespace ?? ""}/buildconfigs/${bc.metadata.name ?? ""}/webhooks/<secret>/${type}`;
+}
+
+/**
+ * oc's BuildConfig describer: metadata, latest version, strategy, source and output, run
+ * policy, non-webhook triggers, one block per webhook (URL with a literal `<secret>`), history
+ * limits and the 10 newest builds. Pure.
+ */
+export function describeBuildConfig(bc: BuildConfig, builds: readonly ApiObject[], server: string, now: Date): string {
+  const m = bc.metadata;
+  let meta = field("Name", m.name ?? "") + field("Namespace", m.namespace ?? "");
+  if (m.creationTimestamp) meta += field("Created", `${relativeTime(m.creationTimestamp, now)} ago`);
+  meta += field("Labels", mapText(m.labels));
+  meta += field("Annotations", mapText(m.annotations));
+  const last = bc.status?.lastVersion ?? 0;
+  meta += field("Latest Version", last === 0 ? "Never built" : String(last));
+  let body = "\n" + commonSpecBlock(bc.spec) + "\n";
+  body += field("Build Run Policy", bc.spec.runPolicy ?? "Serial");
+  const triggers = bc.spec.triggers ?? [];
+  const plain: string[] = [];
+  for (const t of triggers) {
+    if (t.type === "ConfigChange") plain.push("Config");
+    if (t.type === "ImageChange") {
+      const s = bc.spec.strategy ?? {};
+      const from = t.imageChange?.from ?? (s.sourceStrategy ?? s.dockerStrategy ?? s.customStrategy)?.from;
+      plain.push(`Image(${refText(from)})`);
+    }
+  }
+  body += field("Triggered by", plain.length > 0 ? plain.join(", ") : "<none>");
+  const hooks: [string, string, string][] = [["GitHub", "github", "github"], ["Generic", "generic", "generic"], ["GitLab", "gitlab", "gitlab"], ["Bitbucket", "bitbucket", "bitbucket"]];
+  for (const [type, key, path] of hooks) {
+    for (const t of triggers.filter((x) => x.type === type)) {
+      body += `Webhook ${type}:\n`;
+      body += `\tURL:\t${webhookUrl(server, bc, path)}\n`;
+      const sub = t[key] as { allowEnv?: boolean } | undefined;
+      if (type === "Generic" && sub?.allowEnv) body += "\tAllowEnv:\ttrue\n";
+    }
+  }
+  body += "Builds History Limit:\n";
+  body += `\tSuccessful:\t${bc.spec.successfulBuildsHistoryLimit ?? 5}\n`;
+  body += `\tFailed:\t${bc.spec.failedBuildsHistoryLimit ?? 5}\n`;
+  const mine = (builds as Build[]).slice().sort((a, b) => Number(b.metadata.annotations?.["openshift.io/build.number"] ?? 0) - Number(a.metadata.annotations?.["openshift.io/build.number"] ?? 0)).slice(0, 10);
+  let table = "";
+  if (mine.length > 0) {
+    table += "\nBuild\tStatus\tDuration\tCreation Time\n";
+    for (const b of mine) table += `${b.metadata.name ?? ""} \t${(b.status?.phase ?? "").toLowerCase()} \t${buildDuration(b, now)} \t${goTime(b.metadata.creationTimestamp)}\n`;
+  }
+  return formatTabbed(meta, DESCRIBE_LAYOUT) + formatTabbed(body, DESCRIBE_LAYOUT) + formatTabbed(table, DESCRIBE_LAYOUT);
+}
+
+/** oc's Build describer: metadata, status (with reason), timings, spec block, the build pod, causes. Pure. */
+export function describeBuild(b: Build, now: Date): string {
+  const m = b.metadata;
+  let meta = field("Name", m.name ?? "") + field("Namespace", m.namespace ?? "");
+  if (m.creationTimestamp) meta += field("Created", `${relativeTime(m.creationTimestamp, now)} ago`);
+  meta += field("Labels", mapText(m.labels));
+  meta += field("Annotations", mapText(m.annotations));
+  const st = b.status ?? {};
+  let body = "\n" + field("Status", `${st.phase ?? ""}${st.reason ? ` (${st.message || st.reason})` : ""}`);
+  if (st.startTimestamp) body += field("Started", goTime(st.startTimestamp));
+  const dur = buildDuration(b, now);
+  if (dur) body += field("Duration", st.completionTimestamp ? dur : `running for ${dur}`);
+  body += "\n";
+  if (st.config?.name) body += field("Build Config", st.config.name);
+  body += field("Build Pod", `${m.name ?? ""}-build`);
+  const digest = (st["output"] as { to?: { imageDigest?: string } } | undefined)?.to?.imageDigest;
+  if (digest) body += field("Image Digest", digest);
+  body += "\n" + commonSpecBlock(b.spec);
+  if (st.outputDockerImageReference) body += field("Push Secret", b.spec.output?.pushSecret?.name ?? "<none>");
+  const causes = (b.spec.triggeredBy ?? []) as { message?: string }[];
+  body += "\n" + field("Build trigger cause", causes.map((c) => c.message ?? "").join("\n") || "<unknown>");
+  const commit = b.spec.revision?.git?.commit;
+  if (commit) body += field("Commit", commit);
+  return formatTabbed(meta, DESCRIBE_LAYOUT) + formatTabbed(body, DESCRIBE_LAYOUT);
 }

@@ -6,7 +6,8 @@ import type {
 } from "../api/types.ts";
 import { ageOf } from "../api/duration.ts";
 import type { Template } from "../template/types.ts";
-import { describeTemplate } from "./describe-openshift.ts";
+import { describeBuild, describeBuildConfig, describeTemplate } from "./describe-openshift.ts";
+import type { Build, BuildConfig } from "../api/openshift-types.ts";
 import { goSprint } from "./go-format.ts";
 import { formatLabels } from "./table.ts";
 import { DESCRIBE_LAYOUT, formatTabbed } from "./tabwriter.ts";
@@ -19,6 +20,10 @@ export interface DescribeExtras {
   pods?: readonly Pod[];
   /** Service: its Endpoints object, when there is one. */
   endpoints?: Endpoints;
+  /** BuildConfig: its builds (any order). */
+  builds?: readonly ApiObject[];
+  /** BuildConfig: the API server's URL, for the webhook URLs. */
+  server?: string;
   now: Date;
 }
 
@@ -780,6 +785,8 @@ export function describeObject(obj: ApiObject, extras: DescribeExtras): string {
     case "Node": return describeNode(obj as Node, extras);
     case "Namespace": return describeNamespace(obj as Namespace);
     case "Template": return describeTemplate(obj as unknown as Template, extras.now);
+    case "BuildConfig": return describeBuildConfig(obj as unknown as BuildConfig, extras.builds ?? [], extras.server ?? "", extras.now);
+    case "Build": return describeBuild(obj as unknown as Build, extras.now);
     default: return describeGeneric(obj, extras);
   }
 }

@@ -25,5 +25,8 @@ test.each<[string[], TargetArgs | string]>([
 });
 
 test("the all category comes from the resource table", () => {
-  expect(tableCategory("all").map((r) => r.resource)).toEqual(["pods", "services", "replicationcontrollers"]);
+  expect(tableCategory("all").map((r) => r.resource)).toEqual([
+    "pods", "services", "replicationcontrollers", "deployments", "replicasets", "statefulsets",
+    "buildconfigs", "builds", "imagestreams", "deploymentconfigs", "routes",
+  ]);
 });

@@ -346,11 +346,11 @@ describe("discovery", () => {
         { name: "broken.example.com", versions: [{ groupVersion: "broken.example.com/v1", version: "v1" }], preferredVersion: { groupVersion: "broken.example.com/v1", version: "v1" } },
       ] });
       case "/apis/apps/v1": return json(res, 200, { kind: "APIResourceList", groupVersion: "apps/v1", resources: [
-        { name: "deployments", singularName: "deployment", namespaced: true, kind: "Deployment", verbs: ["get", "list", "watch"], shortNames: ["deploy"], categories: ["all"] },
-        { name: "deployments/scale", singularName: "", namespaced: true, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch"] },
+        { name: "daemonsets", singularName: "daemonset", namespaced: true, kind: "DaemonSet", verbs: ["get", "list", "watch"], shortNames: ["ds"], categories: ["all"] },
+        { name: "daemonsets/scale", singularName: "", namespaced: true, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch"] },
       ] });
       case "/apis/apps/v1beta1": return json(res, 200, { kind: "APIResourceList", groupVersion: "apps/v1beta1", resources: [
-        { name: "deployments", singularName: "deployment", namespaced: true, kind: "Deployment", verbs: ["get"] },
+        { name: "daemonsets", singularName: "daemonset", namespaced: true, kind: "DaemonSet", verbs: ["get"] },
       ] });
       default: return json(res, 503, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "unavailable", reason: "ServiceUnavailable", code: 503 });
     }
@@ -362,8 +362,8 @@ describe("discovery", () => {
     if (r.path === "/api") return body([{ metadata: { name: "" }, versions: [{ version: "v1", resources: [
       { resource: "pods", responseKind: { group: "", version: "v1", kind: "Pod" }, scope: "Namespaced", singularResource: "pod", verbs: ["get"], shortNames: ["po"],
         subresources: [{ subresource: "log", verbs: ["get"] }, { subresource: "exec", verbs: ["create"] }] }] }] }]);
-    if (r.path === "/apis") return body([{ metadata: { name: "route.openshift.io" }, versions: [{ version: "v1", resources: [
-      { resource: "routes", responseKind: { group: "route.openshift.io", version: "v1", kind: "Route" }, scope: "Namespaced", singularResource: "route", verbs: ["get", "list"],
+    if (r.path === "/apis") return body([{ metadata: { name: "oauth.openshift.io" }, versions: [{ version: "v1", resources: [
+      { resource: "oauthclients", responseKind: { group: "oauth.openshift.io", version: "v1", kind: "OAuthClient" }, scope: "Namespaced", singularResource: "oauthclient", verbs: ["get", "list"],
         subresources: [{ subresource: "status" }] }] }] }]);
     json(res, 404, {});
   };
@@ -377,28 +377,28 @@ describe("discovery", () => {
   test("legacy discovery: names, short names, kinds, groups, preferred version, cached", async () => {
     srv.handler = legacy;
     const c = createApiClient(transport, { namespace: "default", server: srv.url });
-    expect(await c.resolve("deploy")).toMatchObject({ resource: "deployments", group: "apps", version: "v1", namespaced: true, subresources: ["scale"] });
+    expect(await c.resolve("ds")).toMatchObject({ resource: "daemonsets", group: "apps", version: "v1", namespaced: true, subresources: ["scale"] });
     const first = srv.requests.length;
     expect(srv.requests.find((r) => r.path === "/apis")!.headers.accept).toContain("as=APIGroupDiscoveryList");
-    expect((await c.resolve("Deployment")).version).toBe("v1");
-    expect((await c.resolve("deployments.apps")).group).toBe("apps");
-    expect((await c.resolve("deployments.v1beta1.apps")).version).toBe("v1beta1");
+    expect((await c.resolve("DaemonSet")).version).toBe("v1");
+    expect((await c.resolve("daemonsets.apps")).group).toBe("apps");
+    expect((await c.resolve("daemonsets.v1beta1.apps")).version).toBe("v1beta1");
     expect(await c.resolve("wd")).toMatchObject({ resource: "widgets", group: "", namespaced: false });
-    expect(await c.resolveKind("apps/v1beta1", "Deployment")).toMatchObject({ version: "v1beta1" });
+    expect(await c.resolveKind("apps/v1beta1", "DaemonSet")).toMatchObject({ version: "v1beta1" });
     expect(srv.requests.length).toBe(first);
     await expect(c.resolve("foo")).rejects.toThrow(new CliError('the server doesn\'t have a resource type "foo"'));
     await expect(c.resolveKind("example.com/v1", "Foo")).rejects.toThrow('no matches for kind "Foo" in version "example.com/v1"');
     const all = await c.discover();
     expect(all.map((r) => `${r.resource}.${r.group}/${r.version}`)).toEqual(
-      ["pods./v1", "widgets./v1", "deployments.apps/v1", "deployments.apps/v1beta1"]);
+      ["pods./v1", "widgets./v1", "daemonsets.apps/v1", "daemonsets.apps/v1beta1"]);
     expect(all[2].verbs).toEqual(["get", "list", "watch"]);
   });
 
   test("aggregated discovery", async () => {
     srv.handler = aggregated;
     const c = createApiClient(transport, { namespace: "default", server: srv.url });
-    expect(await c.resolve("routes")).toMatchObject({ resource: "routes", kind: "Route", group: "route.openshift.io", version: "v1", namespaced: true, subresources: ["status"] });
-    expect(await c.resolveKind("route.openshift.io/v1", "Route")).toMatchObject({ resource: "routes" });
+    expect(await c.resolve("oauthclients")).toMatchObject({ resource: "oauthclients", kind: "OAuthClient", group: "oauth.openshift.io", version: "v1", namespaced: true, subresources: ["status"] });
+    expect(await c.resolveKind("oauth.openshift.io/v1", "OAuthClient")).toMatchObject({ resource: "oauthclients" });
     expect(srv.requests.map((r) => r.path)).toEqual(["/api", "/apis"]);
     const pods = (await c.discover()).find((r) => r.resource === "pods")!;
     expect(pods.subresources).toEqual(["log"]);
@@ -407,10 +407,10 @@ describe("discovery", () => {
   test("URLs built from a discovered ref", async () => {
     srv.handler = aggregated;
     const c = createApiClient(transport, { namespace: "default", server: srv.url });
-    const routes = await c.resolve("route");
-    srv.handler = (_r, res) => json(res, 200, { kind: "RouteList", apiVersion: "route.openshift.io/v1", metadata: {}, items: [] });
-    await c.list(routes, "proj");
-    expect(srv.requests.at(-1)!.path).toBe("/apis/route.openshift.io/v1/namespaces/proj/routes");
+    const clients = await c.resolve("oauthclient");
+    srv.handler = (_r, res) => json(res, 200, { kind: "OAuthClientList", apiVersion: "oauth.openshift.io/v1", metadata: {}, items: [] });
+    await c.list(clients, "proj");
+    expect(srv.requests.at(-1)!.path).toBe("/apis/oauth.openshift.io/v1/namespaces/proj/oauthclients");
   });
 });
 

@@ -139,6 +139,10 @@ describe("errors while loading", () => {
     ["duplicate context", "contexts:\n- name: c\n  context: {cluster: a, user: b}\n- name: c\n  context: {cluster: a, user: b}\n",
       'error converting *[]NamedContext into *map[string]*api.Context: duplicate name "c" in list'],
     ["bad yaml", "clusters:\n- name: x\n   cluster: [\n", "yaml: line "],
+    ["duplicate cluster in JSON", JSON.stringify({ clusters: [{ name: "x", cluster: {} }, { name: "x", cluster: {} }] }),
+      'error converting *[]NamedCluster into *map[string]*api.Cluster: duplicate name "x" in list'],
+    ["broken JSON (the YAML parser words it)", '{"clusters": [{"name": "x",\n', "yaml: line "],
+    ["a JSON list", "[1, 2]", "the document is not a mapping"],
   ])("%s names the file", async (_name, text, message) => {
     const p = await put("bad/config", text);
     const err = await loadKubeConfig({ KUBECONFIG: p }, {}, home).catch((e: unknown) => e);
@@ -151,6 +155,11 @@ describe("errors while loading", () => {
     const p = await put("empty/config", "");
     const cfg = await loadKubeConfig({ KUBECONFIG: p }, {}, home);
     expect(cfg.merged.contexts).toEqual([]);
+  });
+
+  test("JSON that YAML reads differently from JSON.parse is still YAML's: a flow mapping with unquoted keys", async () => {
+    const p = await put("flow/config", "{clusters: [{name: f, cluster: {server: 'https://f:1'}}], contexts: [{name: f, context: {cluster: f, user: ''}}], current-context: f}");
+    expect((await loadKubeConfig({ KUBECONFIG: p }, {}, home)).connection.server).toBe("https://f:1");
   });
 
   test("JSON kubeconfigs load too", async () => {

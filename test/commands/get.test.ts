@@ -21,7 +21,7 @@ beforeEach(async () => {
     pod("db-1", "2024-05-01T09:00:00Z", { app: "db" }),
     pod("other", "2024-04-29T12:00:00Z", {}, "kube-system"),
     { apiVersion: "v1", kind: "Service", metadata: { name: "web", creationTimestamp: "2024-05-01T11:00:00Z" },
-      spec: { selector: { app: "web" }, ports: [{ port: 80 }], clusterIP: "10.0.0.10" } },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }], clusterIP: "172.30.0.10" } },
   );
 });
 afterEach(async () => { await c.close(); });
@@ -64,15 +64,16 @@ test("several types: kind-prefixed names, one header per type, a blank line betw
     "pod/db-1    0/1     Pending   0          3h\n" +
     "pod/web-1   0/1     Pending   0          2m\n" +
     "\n" +
-    "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n" +
-    "service/web   ClusterIP   10.0.0.10    <none>        80/TCP    60m\n");
+    "NAME                 TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)   AGE\n" +
+    "service/kubernetes   ClusterIP   172.30.0.1    <none>        443/TCP   0s\n" +
+    "service/web          ClusterIP   172.30.0.10   <none>        80/TCP    60m\n");
   expect(await c.run("get all")).toEqual({ ...r, stdout: r.stdout });
   expect((await c.run("get pod/web-1 svc/web")).stdout).toBe(
     "NAME        READY   STATUS    RESTARTS   AGE\n" +
     "pod/web-1   0/1     Pending   0          2m\n" +
     "\n" +
-    "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n" +
-    "service/web   ClusterIP   10.0.0.10    <none>        80/TCP    60m\n");
+    "NAME          TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)   AGE\n" +
+    "service/web   ClusterIP   172.30.0.10   <none>        80/TCP    60m\n");
 });
 
 test("a missing name: the found ones print, the error follows, exit 1", async () => {
@@ -106,7 +107,7 @@ test("-o json: one name bare, a list as a List", async () => {
 });
 
 test("-o name, jsonpath, custom-columns, yaml", async () => {
-  expect((await c.run("get pods,svc -o name")).stdout).toBe("pod/db-1\npod/web-1\nservice/web\n");
+  expect((await c.run("get pods,svc -o name")).stdout).toBe("pod/db-1\npod/web-1\nservice/kubernetes\nservice/web\n");
   expect((await c.run(["get", "pods", "-o", "jsonpath={.items[*].metadata.name}"])).stdout).toBe("db-1 web-1");
   expect((await c.run(["get", "pod", "web-1", "-o", "jsonpath={.metadata.labels.app}"])).stdout).toBe("web");
   expect((await c.run("get pods -o custom-columns=NAME:.metadata.name,APP:.metadata.labels.app")).stdout)

@@ -132,6 +132,26 @@ describe("real kubectl", () => {
     for (const q of posts) expect(q.query).toMatchObject({ fieldValidation: "Strict", dryRun: "All" });
   });
 
+  test("OpenShift groups: api-resources, create -f of a DeploymentConfig, get dc,bc,is", async () => {
+    const res = await kubectl("api-resources", "--api-group=apps.openshift.io");
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.split("\n")[1]?.split(/\s+/)).toEqual(["deploymentconfigs", "dc", "apps.openshift.io/v1", "true", "DeploymentConfig"]);
+    writeFileSync(join(dir, "dc.yaml"), [
+      "apiVersion: apps.openshift.io/v1", "kind: DeploymentConfig", "metadata: {name: web}", "spec:", "  replicas: 2",
+      "  template:", "    metadata: {labels: {app: web}}", "    spec: {containers: [{name: c, image: nginx}]}", "",
+    ].join("\n"));
+    const created = await kubectl("create", "-f", join(dir, "dc.yaml"));
+    expect(created, created.stderr).toMatchObject({ code: 0, stdout: "deploymentconfig.apps.openshift.io/web created\n" });
+    const got = await kubectl("get", "dc,bc,is");
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stdout.split("\n").slice(0, 2).map((l) => l.split(/\s{2,}/))).toEqual([
+      ["NAME", "REVISION", "DESIRED", "CURRENT", "TRIGGERED BY"],
+      ["deploymentconfig.apps.openshift.io/web", "0", "2", "0", "config"],
+    ]);
+    const sel = await kubectl("get", "dc", "web", "-o", "jsonpath={.spec.selector.app} {.spec.strategy.type}");
+    expect(sel.stdout).toBe("web Rolling");
+  });
+
   test("the typed generators' protobuf bodies are decoded: create namespace, configmap, secret", async () => {
     expect((await kubectl("create", "namespace", "team-a")).stdout).toBe("namespace/team-a created\n");
     expect((await kubectl("create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=b")).stdout)

@@ -75,7 +75,7 @@ export function splitArgs(line: string): string[] {
 }
 
 /** Starts an in-process cluster; call close() (e.g. in afterEach) to stop it and delete its files. */
-export async function testCluster(opts: { now?: string } = {}): Promise<TestCluster> {
+export async function testCluster(opts: { now?: string; openshift?: boolean } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), "skiff-test-"));
   const store = openSqliteStore(join(dir, "skiff.db"));
   let now: Date | undefined = opts.now ? new Date(opts.now) : undefined;
@@ -88,7 +88,7 @@ export async function testCluster(opts: { now?: string } = {}): Promise<TestClus
   };
   let n = 0;
   const random = (): number => { n = (n * 7919 + 104729) % 1000003; return n / 1000003; };
-  const server = createApiServer({ store, clock, random });
+  const server = createApiServer({ store, clock, random, openshift: opts.openshift });
   await server.ready;
   const transport = createInProcessTransport(server, "127.0.0.1:6443");
   const client = createApiClient(transport, { namespace: "default", server: TEST_SERVER });

@@ -5,9 +5,10 @@ import { defineCommand } from "../command.ts";
 import { UsageError } from "../../errors.ts";
 import { selfCommand, skiffHome } from "../../cli/self.ts";
 import { writableConfigPath } from "../../client/kubeconfig.ts";
+import { parseDuration } from "../../cli/duration.ts";
 import { startProgress } from "../../cli/progress.ts";
 
-interface UpFlags { port?: string; listen?: string; wait?: boolean; minions?: string }
+interface UpFlags { port?: string; listen?: string; wait?: boolean; minions?: string; nodeMonitorGracePeriod?: string; podEvictionTimeout?: string }
 
 export interface UpOptions {
   dataDir: string;
@@ -15,8 +16,10 @@ export interface UpOptions {
   port?: number;
   listen?: string;
   wait: boolean;
-  /** Accepted now; the minion agents that will use it come later. */
+  /** In-process minions of the control plane (its default, 3, when undefined). */
   minions?: number;
+  nodeMonitorGracePeriodMs?: number;
+  podEvictionTimeoutMs?: number;
 }
 
 /** Parses a non-negative integer flag; UsageError names the flag like kubectl's pflag errors. */
@@ -28,6 +31,14 @@ export function parseCount(flag: string, value: string | undefined, max: number)
   return Number(value);
 }
 
+/** A positive Go duration flag (`40s`, `5m0s`) in ms; undefined when not given. */
+export function parsePeriod(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value, flag);
+  if (ms <= 0) throw new UsageError(`invalid argument "${value}" for "${flag}" flag: must be greater than 0`);
+  return ms;
+}
+
 export default defineCommand<UpFlags, UpOptions>({
   name: "cluster up",
   summary: "Start the embedded control plane on this machine",
@@ -37,7 +48,9 @@ export default defineCommand<UpFlags, UpOptions>({
     .option("--port <port>", "HTTPS port to serve on (default: the previous run's port if free, else any free port)")
     .option("--listen <address>", "Address to listen on (default 127.0.0.1)")
     .option("--wait", "Wait until the API server answers its health check")
-    .option("--minions <n>", "Number of simulated minions to run"),
+    .option("--minions <n>", "Number of simulated minions to run (default 3)")
+    .option("--node-monitor-grace-period <duration>", "How long a minion may go without a heartbeat before its node is NotReady (default 40s)")
+    .option("--pod-eviction-timeout <duration>", "How long a node may be NotReady before its pods are deleted (default 5m0s)"),
   complete(args, flags, deps) {
     if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(" ")}`);
     return {
@@ -46,6 +59,8 @@ export default defineCommand<UpFlags, UpOptions>({
       listen: flags.listen,
       wait: flags.wait ?? false,
       minions: parseCount("minions", flags.minions, 1000),
+      nodeMonitorGracePeriodMs: parsePeriod("--node-monitor-grace-period", flags.nodeMonitorGracePeriod),
+      podEvictionTimeoutMs: parsePeriod("--pod-eviction-timeout", flags.podEvictionTimeout),
     };
   },
   async run(o, deps) {
@@ -57,6 +72,7 @@ export default defineCommand<UpFlags, UpOptions>({
       res = await clusterUp({
         dataDir: o.dataDir, port: o.port, listen: o.listen, wait: o.wait,
         binary: selfCommand(), kubeconfigPath, env: { ...deps.env },
+        minions: o.minions, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, podEvictionTimeoutMs: o.podEvictionTimeoutMs,
       });
     } catch (e) {
       progress?.fail("The API server did not become healthy");

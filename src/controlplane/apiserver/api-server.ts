@@ -5,18 +5,22 @@ import {
   pathNotFound, type FieldError,
 } from "../../api/errors.ts";
 import { apiVersionOf, RESOURCE_NAMES, RESOURCES, type ResourceInfo } from "../../api/resources.ts";
-import type { ApiObject, Pod, WatchEventType } from "../../api/types.ts";
+import type { ApiObject, Pod, Service, WatchEventType } from "../../api/types.ts";
 import type { ApiRequest, ApiResponse } from "../../client/transport.ts";
 import type { Store, StoreEvent } from "../storage/store.ts";
+import { KUBERNETES_SERVICE_NAME, kubernetesService, ServiceAllocator } from "./allocators.ts";
 import { decodeObjectBody, decodePatchBody, negotiate, patchTypeOf, type Negotiated } from "./content.ts";
 import {
   buildFilter, deleteSuccess, Registry, returnsDeletedObject, withTypeMeta,
   type DeleteOptions, type ObjectFilter,
 } from "./registry.ts";
 import { collectionKey, parseResourcePath, type Route } from "./routes.ts";
+import { bootstrapOpenShift } from "./bootstrap-openshift.ts";
 import { STRATEGIES } from "./strategies/index.ts";
 import type { Strategy } from "./strategy.ts";
 import { buildTable, parseIncludeObject, partialMetadata } from "./table.ts";
+import { ACTIONS } from "./actions/index.ts";
+import { VIRTUAL, serveVirtual } from "./virtual/index.ts";
 import { WatchHub } from "./watch.ts";
 
 /** What a pod log request asks for, handed to the log source once the pod and container check out. */
@@ -57,6 +61,8 @@ export interface ApiServerOptions {
   purgeRetryMs?: number;
   /** Per-resource strategies (default: STRATEGIES). */
   strategies?: Partial<Record<string, Strategy>>;
+  /** Also bootstrap what an OpenShift cluster starts with (the `openshift` namespace and its image streams). */
+  openshift?: boolean;
 }
 
 export interface ApiServer {
@@ -133,15 +139,17 @@ class ResourceServer implements ApiServer {
   private readonly registry: Registry;
   private readonly hub: WatchHub;
   private readonly purger: NamespacePurger;
+  private readonly allocator: ServiceAllocator;
   private closed = false;
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
     this.store = opts.store;
     this.purger = new NamespacePurger(this, opts.purgeRetryMs ?? 1000, opts.onInternalError);
+    this.allocator = new ServiceAllocator({ store: opts.store, random: opts.random });
     this.registry = new Registry({
       store: opts.store, clock: opts.clock, random: opts.random,
-      strategies: opts.strategies ?? (STRATEGIES as unknown as Partial<Record<string, Strategy>>),
+      strategies: withServiceAllocation(opts.strategies ?? (STRATEGIES as unknown as Partial<Record<string, Strategy>>), this.allocator),
       onNamespaceTerminating: (name) => this.purger.schedule(name),
     });
     this.hub = new WatchHub({ store: opts.store, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 5000, onError: opts.onWatchError });
@@ -168,12 +176,22 @@ class ResourceServer implements ApiServer {
         if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
       }
     }
+    // kube-apiserver's bootstrap controller keeps the `kubernetes` service in `default`.
+    if (!this.store.get(`/services/default/${KUBERNETES_SERVICE_NAME}`)) {
+      try {
+        await this.registry.create("services", "default", kubernetesService(), { dryRun: false });
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.reason === "AlreadyExists" || e.reason === "Invalid"))) throw e;
+      }
+    }
+    if (this.opts.openshift) await bootstrapOpenShift(this.registry, (key) => this.store.get(key) !== undefined);
     if (!this.closed) this.purger.start();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.allocator.close();
     this.hub.closeAll();
     this.purger.stop();
   }
@@ -200,6 +218,8 @@ class ResourceServer implements ApiServer {
     const write = req.method !== "GET";
     const dryRun = write ? parseDryRun(q.dryRun) : false;
     if (write) checkFieldValidation(q.fieldValidation);
+    const virtual = VIRTUAL[r];
+    if (virtual) return serveVirtual(virtual, route, req, { registry: this.registry, now: () => this.opts.clock.now() }, dryRun);
     const verbError = (verb: string) => methodNotAllowed(verb, qualifiedResourceOf(info));
 
     if (route.subresource) return this.subresource(req, route, ns, dryRun, neg);
@@ -350,6 +370,12 @@ class ResourceServer implements ApiServer {
     const q = req.query ?? {};
     const h = req.headers ?? {};
     const sub = route.subresource!;
+    const action = ACTIONS[`${r}/${sub}`];
+    if (action) {
+      return action({ registry: this.registry, clock: this.opts.clock, random: this.opts.random, req,
+        namespace: ns, name, rest: route.rest ?? [], dryRun });
+    }
+    if (route.rest) throw pathNotFound();
     const notAllowed = () => methodNotAllowed(req.method === "GET" ? "get" : req.method === "POST" ? "create" : req.method === "PUT" ? "update" : req.method === "PATCH" ? "patch" : "delete", `${qualifiedResourceOf(info)}/${sub}`);
     switch (sub) {
       case "status":
@@ -377,6 +403,12 @@ class ResourceServer implements ApiServer {
         return respond(200, await this.registry.finalizeNamespace(name, decodeObjectBody(req.body, h["content-type"]), { dryRun }));
       case "log":
         if (req.method !== "GET") throw notAllowed();
+        // A build's log is its build pod's; a DeploymentConfig's is its latest deployer pod's.
+        if (r === "builds") return this.logs(req, ns!, `${this.registry.get(r, ns, name).metadata.name}-build`);
+        if (r === "deploymentconfigs") {
+          const dc = this.registry.get(r, ns, name) as ApiObject & { status?: { latestVersion?: number } };
+          return this.logs(req, ns!, `${name}-${dc.status?.latestVersion ?? 0}-deploy`);
+        }
         return this.logs(req, ns!, name);
       default:
         throw pathNotFound();
@@ -402,7 +434,8 @@ class ResourceServer implements ApiServer {
     const st = statuses.find((s) => s.name === container);
     if (previous) {
       if (!st?.lastState?.terminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-    } else if (!st?.state?.running && !st?.state?.terminated) {
+    } else if (!st?.state?.running && !st?.state?.terminated && !st?.lastState?.terminated) {
+      // (A container that ran before, e.g. in CrashLoopBackOff, still serves its last run's log, as the kubelet does.)
       throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${st?.state?.waiting?.reason ?? "ContainerCreating"}`);
     }
     const sinceSeconds = parseInt64("sinceSeconds", q.sinceSeconds);
@@ -424,6 +457,14 @@ class ResourceServer implements ApiServer {
     const headers = { "content-type": "text/plain" };
     return typeof text === "string" ? { status: 200, headers, body: text } : { status: 200, headers, stream: text };
   }
+}
+
+/** The services strategy with cluster IP / node port allocation as its admission hook. */
+function withServiceAllocation(strategies: Partial<Record<string, Strategy>>, allocator: ServiceAllocator): Partial<Record<string, Strategy>> {
+  const base = strategies.services;
+  if (!base) return strategies;
+  const services: Strategy = { ...base, admit: (obj, prev, ctx) => allocator.admit(obj as Service, prev as Service | undefined, ctx) };
+  return { ...strategies, services };
 }
 
 function qualifiedResourceOf(info: ResourceInfo): string {

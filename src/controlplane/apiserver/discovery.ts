@@ -38,8 +38,14 @@ function subresourceShape(sub: Subresource, info: ResourceInfo): SubresourceShap
     case "status": return { kind: own, verbs: ["get", "patch", "update"] };
     case "scale": return { kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] };
     case "binding": return { kind: { group: info.group, version: info.version, kind: "Binding" }, verbs: ["create"] };
-    case "log": return { kind: own, verbs: ["get"] };
+    case "log": return { kind: info.kind === "Pod" ? own : { ...own, kind: info.kind === "Build" ? "BuildLog" : "DeploymentLog" }, verbs: ["get"] };
     case "finalize": return { kind: own, verbs: ["update"] };
+    // OpenShift's action subresources: each takes a request kind of its group and is create-only.
+    case "instantiate": return { kind: { ...own, kind: info.kind === "DeploymentConfig" ? "DeploymentRequest" : "BuildRequest" }, verbs: ["create"] };
+    case "instantiatebinary": return { kind: { ...own, kind: "BinaryBuildRequestOptions" }, verbs: ["create"] };
+    case "webhooks": return { kind: { ...own, kind: "Build" }, verbs: ["create"] };
+    case "rollback": return { kind: { ...own, kind: "DeploymentConfigRollback" }, verbs: ["create"] };
+    case "clone": return { kind: { ...own, kind: "BuildRequest" }, verbs: ["create"] };
   }
 }
 
@@ -68,7 +74,7 @@ export function apiResourceList(group: string, version: string): Record<string, 
   for (const info of rowsOf(group, version)) {
     const entry: Record<string, unknown> = {
       name: info.resource, singularName: info.singular, namespaced: info.namespaced,
-      kind: info.kind, verbs: defaultVerbs(),
+      kind: info.kind, verbs: info.verbs ? [...info.verbs] : defaultVerbs(),
     };
     if (info.short.length) entry.shortNames = [...info.short];
     if (info.categories.length) entry.categories = [...info.categories];
@@ -132,7 +138,7 @@ function aggregatedGroup(name: string, versions: string[]): Record<string, unkno
           responseKind: { group: info.group, version: info.version, kind: info.kind },
           scope: info.namespaced ? "Namespaced" : "Cluster",
           singularResource: info.singular,
-          verbs: defaultVerbs(),
+          verbs: info.verbs ? [...info.verbs] : defaultVerbs(),
         };
         if (info.short.length) r.shortNames = [...info.short];
         if (info.categories.length) r.categories = [...info.categories];

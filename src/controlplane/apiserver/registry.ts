@@ -12,7 +12,7 @@ import {
 } from "../../api/selectors.ts";
 import type { ApiObject, Labels, Pod, Scale, Status } from "../../api/types.ts";
 import { StoreError, type Store } from "../storage/store.ts";
-import type { Strategy, StrategyContext } from "./strategy.ts";
+import type { Admission, Strategy, StrategyContext } from "./strategy.ts";
 import type { PatchType } from "./content.ts";
 import { collectionKey, objectKey } from "./routes.ts";
 
@@ -256,6 +256,13 @@ export class Registry {
     return { now: this.deps.clock.now(), random: this.deps.random };
   }
 
+  /** The strategy's admission hook (services: IP and node port allocation), if it has one. */
+  private async admit(r: Resource, obj: ApiObject, prev: ApiObject | undefined, dryRun: boolean): Promise<Admission | undefined> {
+    const hook = this.strategy(r).admit;
+    if (!hook) return undefined;
+    return (await hook(obj, prev, { ...this.ctx(), dryRun })) ?? undefined;
+  }
+
   /** Maps storage errors to Status errors about this object. */
   private storeError(e: unknown, info: ResourceInfo, name: string): unknown {
     if (!(e instanceof StoreError)) return e instanceof ApiError ? e : internalError(e);
@@ -381,16 +388,19 @@ export class Registry {
       if (generated) m.name = this.generateName(meta.generateName!);
       const prepared = this.prepareNew(r, info, candidate);
       const key = objectKey(r, info.namespaced ? ns : undefined, prepared.metadata.name!);
+      if (this.store.get(key)) {
+        if (generated && attempt < UPDATE_RETRIES) continue;
+        throw this.takenError(info, prepared.metadata.name!, generated);
+      }
+      const admission = await this.admit(r, prepared, undefined, opts.dryRun);
       if (opts.dryRun) {
-        if (this.store.get(key)) {
-          if (generated && attempt < UPDATE_RETRIES) continue;
-          throw this.takenError(info, prepared.metadata.name!, generated);
-        }
+        admission?.revert();
         return withTypeMeta(info, prepared);
       }
       try {
         return withTypeMeta(info, await this.store.create(key, prepared));
       } catch (e) {
+        admission?.revert();
         if (e instanceof StoreError && e.code === "exists") {
           // kube-apiserver retries generated names a few times before giving up
           if (generated && attempt < UPDATE_RETRIES) continue;
@@ -450,12 +460,16 @@ export class Registry {
       const next = withTypeMeta(info, clone(tryUpdate(clone(cur))));
       if (!isObject(next.metadata)) next.metadata = {};
       this.prepareUpdate(info, r, next, cur, mode);
-      if (jsonEqual(withoutRv(next), withoutRv(cur))) return cur;
-      if (opts.dryRun) return next;
+      const admission = mode === "main" ? await this.admit(r, next, cur, opts.dryRun) : undefined;
+      if (jsonEqual(withoutRv(next), withoutRv(cur)) || opts.dryRun) {
+        admission?.revert();
+        return jsonEqual(withoutRv(next), withoutRv(cur)) ? cur : next;
+      }
       let written: ApiObject;
       try {
         written = await this.store.update(key, next, rvOf(cur));
       } catch (e) {
+        admission?.revert();
         if (e instanceof StoreError && e.code === "conflict" && attempt < UPDATE_RETRIES) {
           await nextTurn();
           continue;
@@ -614,8 +628,10 @@ export class Registry {
    * gracefully (deletionTimestamp = now + grace; a later delete with grace 0 removes them);
    * objects with finalizers linger with deletionTimestamp until an update empties them;
    * namespaces go Terminating and are purged asynchronously. Returns the last state.
-   * propagationPolicy is validated but every policy acts as Background: dependents are left
-   * to the garbage collector (no orphan/foregroundDeletion finalizers are added).
+   * propagationPolicy (garbage collection): Background deletes at once and leaves dependents
+   * to the garbage collector; Foreground and Orphan add the `foregroundDeletion` / `orphan`
+   * finalizer (and deletionTimestamp), which the garbage collector removes once dependents are
+   * deleted / released. No policy keeps whichever of the two is already there.
    */
   async delete(r: Resource, ns: string | undefined, name: string, opts: DeleteOptions): Promise<DeleteResult> {
     const info = infoOf(r);
@@ -647,23 +663,30 @@ export class Registry {
 
   private async deleteObject(r: Resource, info: ResourceInfo, key: string, cur: ApiObject, opts: DeleteOptions): Promise<DeleteResult> {
     const now = this.deps.clock.now();
-    const finalizers = cur.metadata.finalizers ?? [];
+    const before = cur.metadata.finalizers ?? [];
+    const finalizers = gcFinalizers(before, opts.propagationPolicy ?? defaultPropagation(r, info));
+    const changed = finalizers.length !== before.length || finalizers.some((f, i) => f !== before[i]);
     const grace = r === "pods" && info.group === "" ? podGracePeriod(cur as Pod, opts.gracePeriodSeconds) : 0;
     const m = cur.metadata;
     let next: ApiObject | undefined;
     if (grace > 0) {
       const pending = m.deletionGracePeriodSeconds;
-      if (m.deletionTimestamp && pending !== undefined && pending <= grace) return { object: cur, gone: false };
+      const shorter = !(m.deletionTimestamp && pending !== undefined && pending <= grace);
+      if (!shorter && !changed) return { object: cur, gone: false };
       next = clone(cur);
-      next.metadata.deletionTimestamp = wholeSeconds(new Date(now.getTime() + grace * 1000));
-      next.metadata.deletionGracePeriodSeconds = grace;
+      if (shorter) {
+        next.metadata.deletionTimestamp = wholeSeconds(new Date(now.getTime() + grace * 1000));
+        next.metadata.deletionGracePeriodSeconds = grace;
+      }
     } else if (finalizers.length > 0) {
-      if (m.deletionTimestamp && m.deletionGracePeriodSeconds === 0) return { object: cur, gone: false };
+      if (!changed && m.deletionTimestamp && m.deletionGracePeriodSeconds === 0) return { object: cur, gone: false };
       next = clone(cur);
       next.metadata.deletionTimestamp ??= wholeSeconds(now);
       next.metadata.deletionGracePeriodSeconds = 0;
     }
     if (next) {
+      if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+      else delete next.metadata.finalizers;
       if (opts.dryRun) return { object: next, gone: false };
       return { object: withTypeMeta(info, await this.store.update(key, next, rvOf(cur))), gone: false };
     }
@@ -875,6 +898,30 @@ function shouldDeleteAfterUpdate(r: Resource, o: ApiObject): boolean {
   if (!m.deletionTimestamp || (m.finalizers ?? []).length > 0) return false;
   if (r === "namespaces") return ((o as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length === 0;
   return m.deletionGracePeriodSeconds === 0;
+}
+
+/** Finalizers the garbage collector acts on (metav1.FinalizerOrphanDependents, FinalizerDeleteDependents). */
+export const FINALIZER_ORPHAN = "orphan";
+export const FINALIZER_FOREGROUND = "foregroundDeletion";
+
+/**
+ * Replication controllers in core v1 orphan their pods when a DELETE names no policy, as
+ * kube-apiserver keeps for backwards compatibility (kubectl always sends one).
+ */
+function defaultPropagation(r: Resource, info: ResourceInfo): string | undefined {
+  return r === "replicationcontrollers" && info.group === "" ? "Orphan" : undefined;
+}
+
+/** The finalizers after a delete with this policy (deletionFinalizersForGarbageCollection upstream). */
+function gcFinalizers(finalizers: string[], policy: string | undefined): string[] {
+  if (policy === undefined) return finalizers;
+  const want = policy === "Orphan" ? FINALIZER_ORPHAN : policy === "Foreground" ? FINALIZER_FOREGROUND : undefined;
+  const other = policy === "Orphan" ? FINALIZER_FOREGROUND : FINALIZER_ORPHAN;
+  if (want && finalizers.includes(want) && !finalizers.includes(other)) return finalizers;
+  const rest = finalizers.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
+  if (policy === "Orphan") return [...rest, FINALIZER_ORPHAN];
+  if (policy === "Foreground") return [...rest, FINALIZER_FOREGROUND];
+  return rest;
 }
 
 /** Grace period of a pod delete: 0 for unbound or finished pods (deleted at once), else requested or spec default. */

@@ -9,6 +9,8 @@ export interface Route {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** Segments after the subresource (webhooks/{secret}/{type}); only action subresources take them. */
+  rest?: string[];
   /** The deprecated `/watch/` prefix was used: the request is a watch whatever its query says. */
   watchPrefix: boolean;
 }
@@ -93,8 +95,9 @@ function match(rows: GroupVersionRows, s: string[], watchPrefix: boolean): Route
   if (s[0] === "namespaces" && s.length >= 3) {
     const r = rows.byPlural.get(s[2]);
     if (r && RESOURCES[r].namespaced) {
-      if (s.length > 5) return undefined;
-      return make(r, s[1], s[3], s[4]);
+      const route = make(r, s[1], s[3], s[4]);
+      if (route && s.length > 5) route.rest = s.slice(5);
+      return route;
     }
     // Otherwise /namespaces/{name}/{sub} addresses a subresource of the namespace itself.
   }

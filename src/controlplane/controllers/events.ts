@@ -174,6 +174,12 @@ export class EventRecorder {
         }
         return await this.client.create("events", ns, ev);
       } catch (e) {
+        // Another recorder (a minion, another controller) named its event after the same object
+        // in the same millisecond: the next nanosecond is as good a name.
+        if (!existing && isApiError(e, "AlreadyExists") && attempt <= 8) {
+          ev.metadata.name = nextName(ev.metadata.name!);
+          continue;
+        }
         // A Status from the server is final (AlreadyExists, a terminating namespace, invalid).
         if (e instanceof ApiError || attempt > this.retries || this.ac.signal.aborted) {
           this.onError?.(e, ev);
@@ -196,4 +202,10 @@ export class EventRecorder {
     this.lastNano = n;
     return n;
   }
+}
+
+/** `<name>.<hex>` with the hex number one higher. */
+function nextName(name: string): string {
+  const i = name.lastIndexOf(".");
+  return `${name.slice(0, i)}.${(BigInt(`0x${name.slice(i + 1)}`) + 1n).toString(16)}`;
 }

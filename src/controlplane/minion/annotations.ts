@@ -40,6 +40,32 @@ export interface SimBehaviour {
   stopDelayMs?: number;
   /** A log line this often while running. */
   logEveryMs?: number;
+  /**
+   * The container's whole log, line by line, each at a time after start (`sim.skiff.io/log-script`:
+   * a JSON array of `{"at": "1.5s", "text": "…"}`). When set, the runtime writes no lines of its own.
+   */
+  logScript?: { atMs: number; text: string }[];
+}
+
+/** Parses a log script annotation; undefined when absent or malformed. */
+export function parseLogScript(s: string | undefined): { atMs: number; text: string }[] | undefined {
+  if (s === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(v)) return undefined;
+  const out: { atMs: number; text: string }[] = [];
+  for (const e of v) {
+    if (typeof e !== "object" || e === null || typeof (e as { text?: unknown }).text !== "string") return undefined;
+    const at = (e as { at?: unknown }).at;
+    const atMs = typeof at === "number" ? at : typeof at === "string" ? parseGoDuration(at) : 0;
+    if (atMs === undefined || atMs < 0) return undefined;
+    out.push({ atMs, text: (e as { text: string }).text });
+  }
+  return out;
 }
 
 /**
@@ -62,5 +88,6 @@ export function simBehaviour(annotations: Record<string, string> | undefined, co
     failImagePull: /^(true|1|yes)$/i.test((get("fail-image-pull") ?? "").trim()),
     stopDelayMs: parseGoDuration(get("stop-delay")),
     logEveryMs: parseGoDuration(get("log-every")),
+    logScript: parseLogScript(get("log-script")),
   };
 }

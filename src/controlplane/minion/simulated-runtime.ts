@@ -340,7 +340,7 @@ class SimulatedRuntime implements Runtime {
     c.timers.abort();
     c.timers = new AbortController();
     this.run(p, c, now, b.readyDelayMs, b.exitAfterMs, b.exitCode, b.logEveryMs);
-    this.writeStartLines(c, now);
+    this.writeStartLines(p, c, now);
   }
 
   /** Puts the container in the running state at `startedAt` and arms its timers (also used to adopt). */
@@ -364,6 +364,12 @@ class SimulatedRuntime implements Runtime {
     }
     if (exitAfter !== undefined) {
       this.after(p, sig, c.startedMs + exitAfter - now, () => this.terminate(p, c, exitCode ?? 0));
+    }
+    const script = simBehaviour(p.pod.metadata.annotations, c.name).logScript;
+    for (const line of script ?? []) {
+      const at = c.startedMs + line.atMs - now;
+      if (at <= 0) this.log(c, line.text);
+      else this.after(p, sig, at, () => this.log(c, line.text));
     }
     if (logEvery !== undefined && logEvery > 0) {
       let n = 0;
@@ -402,7 +408,7 @@ class SimulatedRuntime implements Runtime {
   private terminate(p: SimPod, c: SimContainer, exitCode: number): void {
     const running = c.state.running;
     if (!running) return;
-    if (!c.init) this.log(c, `[skiff-sim] container "${c.name}" exiting with code ${exitCode}`);
+    if (!c.init && !simBehaviour(p.pod.metadata.annotations, c.name).logScript) this.log(c, `[skiff-sim] container "${c.name}" exiting with code ${exitCode}`);
     c.state = { terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error", startedAt: running.startedAt,
       finishedAt: wire(this.now()), containerID: c.containerID } };
     c.ready = false;
@@ -509,7 +515,7 @@ class SimulatedRuntime implements Runtime {
       const state = s.state ?? {};
       if (state.running) {
         const startedAt = new Date(state.running.startedAt ?? this.now().toISOString());
-        this.writeStartLines(c, startedAt);
+        this.writeStartLines(p, c, startedAt);
         this.images.add(c.image);
         if (c.init) { c.state = state; return; }
         const b = simBehaviour(p.pod.metadata.annotations, c.name);
@@ -573,9 +579,11 @@ class SimulatedRuntime implements Runtime {
     if (c.containerID) c.logs.get(c.containerID)?.append(this.now(), text);
   }
 
-  private writeStartLines(c: SimContainer, at: Date): void {
+  private writeStartLines(p: SimPod, c: SimContainer, at: Date): void {
     const buf = c.containerID ? c.logs.get(c.containerID) : undefined;
     if (!buf || buf.length > 0) return;
+    // A scripted log is the container's whole log.
+    if (simBehaviour(p.pod.metadata.annotations, c.name).logScript) return;
     const image = c.spec.image ?? "";
     if (isNginx(image)) {
       const tag = /:(\d+(?:\.\d+){0,2})/.exec(image)?.[1];
