@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { isApiError } from "../api/errors.ts";
 import { apiVersionOf } from "../api/resources.ts";
-import type { ApiObject, Endpoints, Event, Pod } from "../api/types.ts";
+import type { ApiObject, Endpoints, Event, Pod, ReplicationController } from "../api/types.ts";
 import type { ApiClient, ResourceRef } from "../client/api-client.ts";
 import { parseTargets, resolveTargets, type TargetArgs } from "../cli/targets.ts";
 import { defineCommand } from "./command.ts";
@@ -29,6 +29,8 @@ export interface DescribeExtras {
   builds?: ApiObject[];
   /** BuildConfig: the API server's URL, for the webhook URLs. */
   server?: string;
+  /** DeploymentConfig: the replication controllers of its versions. */
+  deployments?: ReplicationController[];
 }
 
 /** The field selector kubectl uses to find an object's events. */
@@ -53,6 +55,9 @@ export async function gatherExtras(client: ApiClient, ref: ResourceRef, obj: Api
   if (ref.resource === "buildconfigs" && ref.group === "build.openshift.io") {
     extras.builds = (await client.list("builds", ns, { labelSelector: `openshift.io/build-config.name=${obj.metadata.name ?? ""}` })).items;
     extras.server = client.server;
+  }
+  if (ref.resource === "deploymentconfigs" && ref.group === "apps.openshift.io") {
+    extras.deployments = (await client.list("replicationcontrollers", ns, { labelSelector: `openshift.io/deployment-config.name=${obj.metadata.name ?? ""}` })).items;
   }
   if (ref.group !== "") return extras;
   if (ref.resource === "replicationcontrollers" || ref.resource === "services") {

@@ -1,6 +1,6 @@
 // `describe` layouts for OpenShift kinds, as oc's describers print them (Template, BuildConfig, Build).
-import type { Build, BuildConfig, CommonBuildSpec } from "../api/openshift-types.ts";
-import type { ApiObject } from "../api/types.ts";
+import type { Build, BuildConfig, CommonBuildSpec, DeploymentConfig } from "../api/openshift-types.ts";
+import type { ApiObject, Event, PodTemplateSpec, ReplicationController } from "../api/types.ts";
 import type { Parameter, Template } from "../template/types.ts";
 import { DESCRIBE_LAYOUT, formatTabbed } from "./tabwriter.ts";
 import { relativeTime } from "./project-status.ts";
@@ -193,4 +193,83 @@ export function describeBuild(b: Build, now: Date): string {
   const commit = b.spec.revision?.git?.commit;
   if (commit) body += field("Commit", commit);
   return formatTabbed(meta, DESCRIBE_LAYOUT) + formatTabbed(body, DESCRIBE_LAYOUT);
+}
+
+// ---- DeploymentConfig ----
+
+function triggersText(dc: DeploymentConfig): string {
+  const parts: string[] = [];
+  for (const t of dc.spec.triggers ?? []) {
+    if (t?.type === "ConfigChange") parts.push("Config");
+    else if (t?.type === "ImageChange") {
+      const p = t.imageChangeParams ?? {};
+      parts.push(`Image(${(p.from?.name ?? "").replace(":", "@")}, auto=${p.automatic === true})`);
+    }
+  }
+  return parts.length === 0 ? "<none>" : parts.join(", ");
+}
+
+function podTemplateBlock(t: PodTemplateSpec | undefined, indent: string): string {
+  let out = `${indent}Labels:\t${mapText(t?.metadata?.labels)}\n`;
+  out += `${indent}Containers:\n`;
+  for (const c of t?.spec?.containers ?? []) {
+    out += `${indent} ${c.name}:\n`;
+    out += `${indent}  Image:\t${c.image ?? ""}\n`;
+    const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}`);
+    out += `${indent}  Port:\t${ports.length ? ports.join(", ") : "<none>"}\n`;
+    out += `${indent}  Host Port:\t${ports.length ? ports.map(() => "0/TCP").join(", ") : "<none>"}\n`;
+    const env = c.env ?? [];
+    out += `${indent}  Environment:\t${env.length ? "" : "<none>"}\n`;
+    for (const e of env) out += `${indent}    ${e.name}:\t${e.value ?? ""}\n`;
+    out += `${indent}  Mounts:\t<none>\n`;
+  }
+  out += `${indent}Volumes:\t<none>\n`;
+  return out;
+}
+
+/**
+ * oc's DeploymentConfig describer: metadata, Latest Version, Selector, Replicas, Triggers,
+ * Strategy, the pod template, then one block per version (newest first, the latest marked)
+ * and the events. `rcs` are the DC's replication controllers, any order. Pure.
+ */
+export function describeDeploymentConfig(dc: DeploymentConfig, rcs: readonly ReplicationController[], events: readonly ApiObject[], now: Date): string {
+  const m = dc.metadata;
+  let head = field("Name", m.name ?? "") + field("Namespace", m.namespace ?? "");
+  if (m.creationTimestamp) head += field("Created", `${relativeTime(m.creationTimestamp, now)} ago`);
+  head += field("Labels", mapText(m.labels));
+  const annotations = Object.keys(m.annotations ?? {}).sort().map((k) => `${k}=${m.annotations![k]}`);
+  head += field("Annotations", annotations.length === 0 ? "<none>" : annotations.join("\n"));
+  const latest = dc.status?.latestVersion ?? 0;
+  head += field("Latest Version", latest === 0 ? "Not deployed" : String(latest));
+  head += field("Selector", mapText(dc.spec.selector));
+  head += field("Replicas", `${dc.spec.replicas ?? 0}${dc.spec.test ? " (test, will be scaled down between deployments)" : ""}`);
+  head += field("Triggers", triggersText(dc));
+  head += field("Strategy", dc.spec.strategy?.type ?? "Rolling");
+  head += "Template:\n";
+  head += podTemplateBlock(dc.spec.template, "  ");
+  const version = (rc: ReplicationController): number => Number(rc.metadata.annotations?.["openshift.io/deployment-config.latest-version"] ?? 0);
+  let body = "";
+  for (const rc of [...rcs].sort((a, b) => version(b) - version(a))) {
+    const v = version(rc);
+    body += `\nDeployment #${v}${v === latest ? " (latest)" : ""}:\n`;
+    if (v === latest) body += `\tName:\t${rc.metadata.name ?? ""}\n`;
+    if (rc.metadata.creationTimestamp) body += `\tCreated:\t${relativeTime(rc.metadata.creationTimestamp, now)} ago\n`;
+    body += `\tStatus:\t${rc.metadata.annotations?.["openshift.io/deployment.phase"] ?? "New"}\n`;
+    body += `\tReplicas:\t${rc.status?.replicas ?? 0} current / ${rc.spec.replicas ?? 0} desired\n`;
+    if (v === latest) {
+      body += `\tSelector:\t${mapText(rc.spec.selector)}\n`;
+      body += `\tLabels:\t${mapText(rc.metadata.labels)}\n`;
+      body += `\tPods Status:\t${rc.status?.readyReplicas ?? 0} Running / ${Math.max(0, (rc.status?.replicas ?? 0) - (rc.status?.readyReplicas ?? 0))} Waiting / 0 Succeeded / 0 Failed\n`;
+    }
+  }
+  let tail = "\n";
+  if (events.length === 0) tail += "Events:\t<none>\n";
+  else {
+    tail += "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n";
+    for (const e of events as Event[]) {
+      const at = e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? undefined;
+      tail += `  ${e.type ?? ""}\t${e.reason ?? ""}\t${at ? relativeTime(at, now) : "<unknown>"}\t${e.source?.component ?? ""}\t${e.message ?? ""}\n`;
+    }
+  }
+  return formatTabbed(head, DESCRIBE_LAYOUT) + formatTabbed(body, DESCRIBE_LAYOUT) + formatTabbed(tail, DESCRIBE_LAYOUT);
 }

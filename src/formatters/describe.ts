@@ -6,8 +6,8 @@ import type {
 } from "../api/types.ts";
 import { ageOf } from "../api/duration.ts";
 import type { Template } from "../template/types.ts";
-import { describeBuild, describeBuildConfig, describeTemplate } from "./describe-openshift.ts";
-import type { Build, BuildConfig } from "../api/openshift-types.ts";
+import { describeBuild, describeBuildConfig, describeDeploymentConfig, describeTemplate } from "./describe-openshift.ts";
+import type { Build, BuildConfig, DeploymentConfig } from "../api/openshift-types.ts";
 import { goSprint } from "./go-format.ts";
 import { formatLabels } from "./table.ts";
 import { DESCRIBE_LAYOUT, formatTabbed } from "./tabwriter.ts";
@@ -24,6 +24,8 @@ export interface DescribeExtras {
   builds?: readonly ApiObject[];
   /** BuildConfig: the API server's URL, for the webhook URLs. */
   server?: string;
+  /** DeploymentConfig: the replication controllers of its versions. */
+  deployments?: readonly ReplicationController[];
   now: Date;
 }
 
@@ -787,6 +789,7 @@ export function describeObject(obj: ApiObject, extras: DescribeExtras): string {
     case "Template": return describeTemplate(obj as unknown as Template, extras.now);
     case "BuildConfig": return describeBuildConfig(obj as unknown as BuildConfig, extras.builds ?? [], extras.server ?? "", extras.now);
     case "Build": return describeBuild(obj as unknown as Build, extras.now);
+    case "DeploymentConfig": return describeDeploymentConfig(obj as unknown as DeploymentConfig, extras.deployments ?? [], extras.events, extras.now);
     default: return describeGeneric(obj, extras);
   }
 }
