@@ -27,7 +27,7 @@ export interface RollbackOptions {
 export default defineCommand<RollbackFlags, RollbackOptions>({
   name: "rollback",
   summary: "Revert part of an application back to a previous deployment",
-  group: "Application Management Commands",
+  group: "Build and Deploy Commands",
   args: "[args...]",
   examples: ["# Roll back to the previous deployment\nskiff rollback frontend", "# Roll back to deployment 3\nskiff rollback frontend --to-version=3"],
   completeArgs: { resources: ["deploymentconfigs"] },

@@ -316,7 +316,7 @@ function rolloutCommand(verb: Verb): CommandSpec<RolloutFlags, RolloutOptions> {
   return defineCommand<RolloutFlags, RolloutOptions>({
     name: `rollout ${verb}`,
     summary: SUMMARIES[verb],
-    group: "Application Management Commands",
+    group: "Build and Deploy Commands",
     args: "[args...]",
     examples: [`# ${SUMMARIES[verb]}\nskiff rollout ${verb} ${SUPPORTED[verb][0] === "DeploymentConfig" ? "dc/web" : "deployment/web"}`],
     completeArgs: { resources: SUPPORTED[verb].map((k) => k === "DeploymentConfig" ? "deploymentconfigs" : k === "Deployment" ? "deployments" : "statefulsets") },

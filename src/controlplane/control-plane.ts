@@ -308,7 +308,10 @@ async function startInProcessCluster(
         client: client("skiff-controller-manager"), clock: opts.clock, random: opts.random,
         options: {
           log: (line) => opts.log(`controller-manager: ${line}`),
-          nodeLifecycle: { gracePeriodMs: opts.nodeMonitorGracePeriodMs, evictionTimeoutMs: opts.podEvictionTimeoutMs },
+          nodeLifecycle: {
+            gracePeriodMs: opts.nodeMonitorGracePeriodMs, evictionTimeoutMs: opts.podEvictionTimeoutMs,
+            monitorPeriodMs: scaledPeriod(DEFAULT_MONITOR_PERIOD_MS, opts.nodeMonitorGracePeriodMs, MONITOR_RATIO),
+          },
         },
       });
       stops.push(() => cm.stop());
@@ -318,6 +321,7 @@ async function startInProcessCluster(
       const { startMinion } = await import("./minion/minion.ts");
       const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => startMinion({
         client: client(`skiff-minion/minion-${i + 1}`), name: `minion-${i + 1}`, clock: opts.clock, random: opts.random,
+        heartbeatMs: scaledPeriod(DEFAULT_HEARTBEAT_MS, opts.nodeMonitorGracePeriodMs, HEARTBEAT_RATIO),
         onError: (e) => opts.log(`minion-${i + 1}: ${describe(e)}`),
       })));
       for (const r of started) {
@@ -334,6 +338,23 @@ async function startInProcessCluster(
     throw e;
   }
   return { stop };
+}
+
+/** The kubelet's nodeStatusUpdateFrequency and kube-controller-manager's node-monitor-period. */
+const DEFAULT_HEARTBEAT_MS = 10_000;
+const DEFAULT_MONITOR_PERIOD_MS = 5_000;
+/** Upstream's defaults keep the grace period 4 heartbeats and 8 monitor periods long (40 s, 10 s, 5 s). */
+const HEARTBEAT_RATIO = 4;
+const MONITOR_RATIO = 8;
+
+/**
+ * A period kept at upstream's proportion to a shorter grace period: without it, a grace period
+ * under 10 s would mark the control plane's own minions NotReady between two heartbeats, and a
+ * 5 s monitor period would delay noticing a silent node well past the grace period.
+ */
+function scaledPeriod(defaultMs: number, graceMs: number | undefined, ratio: number): number | undefined {
+  if (graceMs === undefined) return undefined;
+  return Math.max(50, Math.min(defaultMs, Math.floor(graceMs / ratio)));
 }
 
 /** Minions `cluster up` and `server` run by default. */

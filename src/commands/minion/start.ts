@@ -6,12 +6,12 @@ import { tryParseQuantity } from "../../api/quantity.ts";
 import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "../../api/validation.ts";
 import { skiffHome } from "../../cli/self.ts";
 import { UsageError } from "../../errors.ts";
-import { parseCount } from "../cluster/up.ts";
+import { parseCount, parsePeriod } from "../cluster/up.ts";
 import { defineCommand } from "../command.ts";
 
 interface MinionFlags {
   name?: string; cpu?: string; memory?: string; pods?: string; labels?: string;
-  address?: string; logPort?: string; podCidr?: string;
+  address?: string; logPort?: string; podCidr?: string; nodeStatusUpdateFrequency?: string;
 }
 
 export interface MinionStartOptions {
@@ -23,6 +23,8 @@ export interface MinionStartOptions {
   address: string;
   logPort: number;
   podCIDR?: string;
+  /** How often the node status is posted (the kubelet's --node-status-update-frequency); default 10 s. */
+  heartbeatMs?: number;
 }
 
 /** Parses `k=v,k2=v2` into labels, with the API's key and value rules. */
@@ -58,7 +60,8 @@ export default defineCommand<MinionFlags, MinionStartOptions>({
     .option("--labels <k=v,...>", "Extra node labels")
     .option("--address <ip>", "InternalIP to report; container logs are served there", "127.0.0.1")
     .option("--log-port <port>", "HTTPS port for container logs; 0 picks a free one", "0")
-    .option("--pod-cidr <cidr>", "Pod CIDR (default: the node's existing one, else a free /24 of 10.128.0.0/14)"),
+    .option("--pod-cidr <cidr>", "Pod CIDR (default: the node's existing one, else a free /24 of 10.128.0.0/14)")
+    .option("--node-status-update-frequency <duration>", "How often the node status is posted to the control plane (default 10s)"),
   complete(args, flags) {
     if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(" ")}`);
     if (!flags.name) throw new UsageError("--name is required");
@@ -80,6 +83,7 @@ export default defineCommand<MinionFlags, MinionStartOptions>({
       pods: parseCount("pods", flags.pods ?? "110", 100_000)!,
       labels: parseLabelList(flags.labels),
       logPort: parseCount("log-port", flags.logPort ?? "0", 65535)!,
+      heartbeatMs: parsePeriod("--node-status-update-frequency", flags.nodeStatusUpdateFrequency),
     };
   },
   async run(o, deps) {

@@ -17,6 +17,8 @@ export interface RunMinionOptions {
   address: string;
   logPort: number;
   podCIDR?: string;
+  /** Status heartbeat period (default 10 s). */
+  heartbeatMs?: number;
   /** The control plane's bearer token (from the kubeconfig); without it no logs are served. */
   token?: string;
   /** Where the log server's self-signed certificate is kept. */
@@ -42,7 +44,7 @@ export async function runMinion(o: RunMinionOptions): Promise<void> {
   let lastError = "";
   const minion = await startMinion({
     client: o.client, name: o.name, cpu: o.cpu, memory: o.memory, pods: o.pods, labels: o.labels, address: o.address,
-    podCIDR: o.podCIDR, clock: o.clock, random: o.random, logServer,
+    podCIDR: o.podCIDR, heartbeatMs: o.heartbeatMs, clock: o.clock, random: o.random, logServer,
     // While the control plane is away every retry fails the same way: say it once.
     onError: (e) => {
       const text = e instanceof Error ? e.message : String(e);

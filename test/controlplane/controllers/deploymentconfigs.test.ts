@@ -67,8 +67,16 @@ describe("DeploymentConfig", () => {
       details: { message: "config change", causes: [{ type: "ConfigChange" }] } });
     expect(d.status?.conditions?.find((x) => x.type === "Progressing")).toMatchObject({
       status: "True", reason: "NewReplicationControllerAvailable", message: 'replication controller "web-1" successfully rolled out' });
-    const deployer = await c.client.get("pods", "default", "web-1-deploy");
-    expect(deployer.metadata.annotations?.["sim.skiff.io/log-lines"]).toBe("--> Scaling web-1 to 2\n--> Success");
+    // the deployer pod's log (through the pod log subresource, as `logs dc/web` reads it) is the rollout's
+    const log = await eventually(async () => {
+      try {
+        const text = await c!.client.logs("default", "web-1-deploy");
+        return typeof text === "string" && text.includes("--> Success") ? text : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 15_000, "the deployer log");
+    expect(log).toBe("--> Scaling web-1 to 2\n--> Success\n");
   }, 30_000);
 
   test("a template change rolls out version 2 without exceeding maxSurge or dropping below maxUnavailable", async () => {

@@ -9,10 +9,11 @@ import type { ApiObject } from "../../../src/api/types.ts";
 import type { ApiClient } from "../../../src/client/api-client.ts";
 import { createApiClient } from "../../../src/client/client.ts";
 import { createInProcessTransport } from "../../../src/client/in-process-transport.ts";
-import { createApiServer, type ApiServer } from "../../../src/controlplane/apiserver/api-server.ts";
+import { createApiServer, type ApiServer, type LogSource } from "../../../src/controlplane/apiserver/api-server.ts";
 import { startControllers, type ControllerManager, type ControllerManagerOptions } from "../../../src/controlplane/controllers/controller-manager.ts";
 import { controllerContext, type ControllerContext } from "../../../src/controlplane/controllers/shared.ts";
 import { startMinion, type Minion, type MinionOptions } from "../../../src/controlplane/minion/minion.ts";
+import { createLogSource } from "../../../src/controlplane/minion/log-server.ts";
 import { createSimulatedRuntime, type SimulatedRuntimeOptions } from "../../../src/controlplane/minion/simulated-runtime.ts";
 import { openSqliteStore } from "../../../src/controlplane/storage/sqlite-store.ts";
 import type { Store } from "../../../src/controlplane/storage/store.ts";
@@ -54,12 +55,12 @@ export interface ServerHarness {
 }
 
 /** A real API server over a fresh SQLite store in a temp dir. */
-export async function serverHarness(opts: { clock?: Clock; random?: () => number; dir?: string } = {}): Promise<ServerHarness> {
+export async function serverHarness(opts: { clock?: Clock; random?: () => number; dir?: string; logSource?: LogSource } = {}): Promise<ServerHarness> {
   const dir = opts.dir ?? await mkdtemp(join(tmpdir(), "skiff-ctrl-"));
   const store = openSqliteStore(join(dir, "skiff.db"));
   let n = 0;
   const random = opts.random ?? ((): number => { n = (n * 7919 + 104729) % 1000003; return n / 1000003; });
-  const server = createApiServer({ store, clock: opts.clock ?? realClock, random });
+  const server = createApiServer({ store, clock: opts.clock ?? realClock, random, logSource: opts.logSource });
   await server.ready;
   const client = createApiClient(createInProcessTransport(server), { namespace: "default", server: "in-process" });
   return {
@@ -164,11 +165,12 @@ export async function liveCluster(opts: {
   minion?: Partial<MinionOptions>; sim?: SimulatedRuntimeOptions;
 } = {}): Promise<LiveCluster> {
   const clock = opts.clock ?? fastClock(20);
-  const h = await serverHarness({ clock });
+  const minions = new Map<string, Minion>();
+  // pod logs come from the minion running the pod, as in the real control plane
+  const h = await serverHarness({ clock, logSource: createLogSource({ minionFor: (n) => minions.get(n) }) });
   const log = (line: string): void => { opts.log?.push(line); };
   const managerOpts: ControllerManagerOptions = { log, ...opts.manager };
   let cm = startControllers({ client: h.client, clock, options: managerOpts });
-  const minions = new Map<string, Minion>();
   const start = async (name: string, extra: Partial<MinionOptions> = {}): Promise<Minion> => {
     const m = await startMinion({
       client: h.client, name, clock, random: Math.random, onError: (e) => log(`${name}: ${String(e)}`),

@@ -45,6 +45,7 @@ describe("skiff minion start", () => {
     ["minion start --name n1 --pods -3", "error: "],
     ["minion start --name n1 --labels zone", 'error: invalid label "zone": expected key=value'],
     ["minion start --name n1 --address nowhere", 'error: invalid argument "nowhere" for "--address" flag: must be an IP address'],
+    ["minion start --name n1 --node-status-update-frequency 0s", 'error: invalid argument "0s" for "--node-status-update-frequency" flag: must be greater than 0'],
   ])("%s → usage error", async (line, msg) => {
     tc = await testCluster();
     const r = await tc.run(line);

@@ -9,7 +9,7 @@ import { keyOf } from "../informer.ts";
 import { BY_NAMESPACE, BY_OWNER_UID, sameJson, splitKey, wireTime, type ControllerContext } from "../shared.ts";
 import { QueueController } from "./queue-controller.ts";
 import {
-  DC_NAME, DEPLOYER_LOG, DEPLOYER_POD, DEPLOYER_POD_FOR, DEPLOYMENT_CANCELLED, DEPLOYMENT_NAME, DEPLOYMENT_PHASE,
+  DC_LATEST_VERSION, DC_NAME, DEPLOYER_LOG, DEPLOYER_POD, DEPLOYER_POD_FOR, DEPLOYMENT_CANCELLED, DEPLOYMENT_NAME, DEPLOYMENT_PHASE,
   DEPLOYMENT_REPLICAS, DESIRED_REPLICAS, LAST_STEP, STATUS_REASON, decodeDc, detailsFor, isTerminal, newVersionCause,
   phaseOf, rcForVersion, rcNameFor, resolveImageTriggers, surgeAndUnavailable, triggerSource, versionOf, type DeploymentPhase,
 } from "./util.ts";
@@ -252,7 +252,8 @@ export class DeploymentConfigController extends QueueController {
         labels: { [DEPLOYER_POD_FOR]: rc.metadata.name ?? "" },
         annotations: {
           [DEPLOYMENT_NAME]: rc.metadata.name ?? "",
-          "sim.skiff.io/log-lines": log,
+          // the minion's simulated runtime writes this script as the container's whole log
+          "sim.skiff.io/log-script": JSON.stringify(log.split("\n").filter((l) => l !== "").map((text) => ({ at: "0s", text }))),
           "sim.skiff.io/start-delay": "0s",
           "sim.skiff.io/exit-after": "100ms",
           "sim.skiff.io/exit-code": ok ? "0" : "1",
@@ -353,13 +354,13 @@ export class DeploymentConfigController extends QueueController {
       });
     };
     const minimum = available >= desired - maxUnavailable && (desired === 0 || available > 0 || desired - maxUnavailable <= 0);
-    cond("Available", minimum ? "True" : "False", minimum ? "" : "", minimum ? "Deployment config has minimum availability." : "Deployment config does not have minimum availability.");
+    cond("Available", minimum ? "True" : "False", "", minimum ? "Deployment config has minimum availability." : "Deployment config does not have minimum availability.");
     if (latest) {
       const phase: DeploymentPhase = phaseOf(latest);
       const rcName = latest.metadata.name ?? "";
       if (phase === "Complete") cond("Progressing", "True", "NewReplicationControllerAvailable", `replication controller "${rcName}" successfully rolled out`);
       else if (phase === "Failed") {
-        if (latest.metadata.annotations?.[DEPLOYMENT_CANCELLED] === "true") cond("Progressing", "False", "RolloutCancelled", `rollout of version ${latest.metadata.annotations?.["openshift.io/deployment-config.latest-version"]} was cancelled`);
+        if (latest.metadata.annotations?.[DEPLOYMENT_CANCELLED] === "true") cond("Progressing", "False", "RolloutCancelled", `rollout of version ${latest.metadata.annotations?.[DC_LATEST_VERSION]} was cancelled`);
         else cond("Progressing", "False", "ProgressDeadlineExceeded", `replication controller "${rcName}" has failed progressing`);
       } else if (dc.spec.paused) cond("Progressing", "Unknown", "DeploymentConfigPaused", "Deployment config is paused");
       else cond("Progressing", "True", "NewReplicationControllerCreated", `Created new replication controller "${rcName}" for version ${dc.status?.latestVersion ?? 0}`);
