@@ -109,3 +109,51 @@ export function addSourceToErr(e: unknown, verb: string, source: string): unknow
   const status = { ...e.status, message: `error when ${verb} "${source}": ${e.status.message ?? ""}` };
   return new ApiError(status);
 }
+
+/** One object of a -f manifest, placed: its resource, its namespace, and the body carrying that namespace. */
+export interface PlacedObject {
+  obj: ApiObject;
+  body: ApiObject;
+  ref: ResourceRef;
+  ns: string | undefined;
+  source: string;
+}
+
+/** What a per-object write may say about itself: the verb its errors name (`error when patching …`). */
+export interface WriteStep {
+  verbing: string;
+}
+
+/**
+ * Runs `write` for every object of the -f manifests, the way kubectl's create, apply and
+ * replace do: each object on its own, an error is kept (with the file named, as
+ * `error when <step.verbing> "<file>"`) and the rest carry on; no object at all is
+ * `no objects passed to <verb>`. Throws an AggregateError of the kept errors at the end.
+ */
+export async function writeEachObject(
+  o: { filenames: string[]; recursive: boolean; output?: string }, deps: Deps, verb: string, verbing: string,
+  write: (p: PlacedObject, client: ApiClient, step: WriteStep) => Promise<void>,
+): Promise<void> {
+  if (o.output) await (await import("./print.ts")).checkOutputFormat(o.output);
+  const { loadManifests, readAll } = await import("./manifests.ts");
+  const manifests = await loadManifests(o.filenames, { recursive: o.recursive, stdin: () => readAll(deps.io.in) });
+  const client = await deps.client();
+  const enforce = namespaceExplicit(deps);
+  const errors: unknown[] = [];
+  let count = 0;
+  for (const m of manifests) {
+    for (const obj of m.objects) {
+      count++;
+      const step: WriteStep = { verbing };
+      try {
+        const { ref, ns } = await placeObject(obj, client, client.namespace, enforce);
+        const body: ApiObject = ns ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj;
+        await write({ obj, body, ref, ns, source: m.source }, client, step);
+      } catch (e) {
+        errors.push(addSourceToErr(e, step.verbing, m.source));
+      }
+    }
+  }
+  if (count === 0 && errors.length === 0) throw new CliError(`no objects passed to ${verb}`);
+  if (errors.length > 0) throw new AggregateError(errors);
+}

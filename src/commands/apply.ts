@@ -5,10 +5,8 @@ import { createThreeWayMergePatch } from "../api/patch.ts";
 import { resolveResource } from "../api/resources.ts";
 import type { ApiObject } from "../api/types.ts";
 import {
-  addDryRunFlag, addFilenameFlags, addOutputFlag, addSourceToErr, namespaceExplicit, parseDryRun, placeObject,
-  printWritten, type DryRun,
+  addDryRunFlag, addFilenameFlags, addOutputFlag, parseDryRun, printWritten, writeEachObject, type DryRun,
 } from "../cli/flags.ts";
-import { loadManifests, readAll } from "../cli/manifests.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { defineCommand } from "./command.ts";
 
@@ -69,61 +67,44 @@ export default defineCommand<ApplyFlags, ApplyOptions>({
     };
   },
   async run(o, deps) {
-    if (o.output) await (await import("../cli/print.ts")).checkOutputFormat(o.output);
-    const manifests = await loadManifests(o.filenames, { recursive: o.recursive, stdin: () => readAll(deps.io.in) });
-    const client = await deps.client();
-    const enforce = namespaceExplicit(deps);
-    const errors: unknown[] = [];
-    let count = 0;
-    for (const m of manifests) {
-      for (const obj of m.objects) {
-        count++;
-        let verb = "creating";
-        try {
-          const { ref, ns } = await placeObject(obj, client, client.namespace, enforce);
-          const name = obj.metadata.name;
-          if (!name) throw new CliError(`error when retrieving current configuration of:\nResource: "${ref.resource}", GroupVersionKind: "${ref.kind}"\nName: "", Namespace: "${ns ?? ""}"\nfrom server for: "${m.source}": resource name may not be empty`);
-          const modified = withLastApplied(ns ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj);
-          let current: ApiObject | undefined;
-          try {
-            current = await client.get(ref, ns, name);
-          } catch (e) {
-            if (!isApiError(e, "NotFound")) throw e;
-          }
-          if (!current) {
-            const created = o.dryRun === "client" ? modified
-              : await client.create(ref, ns, modified, { dryRun: o.dryRun === "server", fieldManager: FIELD_MANAGER, fieldValidation: "Strict" });
-            await printWritten(created, ref, "created", o, deps);
-            continue;
-          }
-          verb = "patching";
-          const lastText = current.metadata.annotations?.[LAST_APPLIED];
-          if (lastText === undefined) {
-            deps.io.err.write(`Warning: resource ${ref.group ? `${ref.resource}.${ref.group}` : ref.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by skiff apply. skiff apply should only be used on resources created declaratively by either skiff create --save-config or skiff apply. The missing annotation will be patched automatically.\n`);
-          }
-          let original: unknown;
-          try {
-            original = lastText ? JSON.parse(lastText) : undefined;
-          } catch {
-            original = undefined;
-          }
-          // Built-in kinds take a strategic merge patch; kinds only the server knows, a merge patch.
-          const strategic = resolveResource(ref.resource) !== undefined;
-          const patch = createThreeWayMergePatch(original, modified, current, strategic);
-          if (Object.keys(patch).length === 0) {
-            await printWritten(current, ref, "unchanged", o, deps);
-            continue;
-          }
-          const patched = o.dryRun === "client" ? current
-            : await client.patch(ref, ns, name, strategic ? "strategic" : "merge", patch,
-              { dryRun: o.dryRun === "server", fieldManager: FIELD_MANAGER, fieldValidation: "Strict" });
-          await printWritten(patched, ref, "configured", o, deps);
-        } catch (e) {
-          errors.push(addSourceToErr(e, verb, m.source));
-        }
+    await writeEachObject(o, deps, "apply", "creating", async ({ obj, body, ref, ns, source }, client, step) => {
+      const name = obj.metadata.name;
+      if (!name) throw new CliError(`error when retrieving current configuration of:\nResource: "${ref.resource}", GroupVersionKind: "${ref.kind}"\nName: "", Namespace: "${ns ?? ""}"\nfrom server for: "${source}": resource name may not be empty`);
+      const modified = withLastApplied(body);
+      let current: ApiObject | undefined;
+      try {
+        current = await client.get(ref, ns, name);
+      } catch (e) {
+        if (!isApiError(e, "NotFound")) throw e;
       }
-    }
-    if (count === 0 && errors.length === 0) throw new CliError("no objects passed to apply");
-    if (errors.length > 0) throw new AggregateError(errors);
+      if (!current) {
+        const created = o.dryRun === "client" ? modified
+          : await client.create(ref, ns, modified, { dryRun: o.dryRun === "server", fieldManager: FIELD_MANAGER, fieldValidation: "Strict" });
+        await printWritten(created, ref, "created", o, deps);
+        return;
+      }
+      step.verbing = "patching";
+      const lastText = current.metadata.annotations?.[LAST_APPLIED];
+      if (lastText === undefined) {
+        deps.io.err.write(`Warning: resource ${ref.group ? `${ref.resource}.${ref.group}` : ref.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by skiff apply. skiff apply should only be used on resources created declaratively by either skiff create --save-config or skiff apply. The missing annotation will be patched automatically.\n`);
+      }
+      let original: unknown;
+      try {
+        original = lastText ? JSON.parse(lastText) : undefined;
+      } catch {
+        original = undefined;
+      }
+      // Built-in kinds take a strategic merge patch; kinds only the server knows, a merge patch.
+      const strategic = resolveResource(ref.resource) !== undefined;
+      const patch = createThreeWayMergePatch(original, modified, current, strategic);
+      if (Object.keys(patch).length === 0) {
+        await printWritten(current, ref, "unchanged", o, deps);
+        return;
+      }
+      const patched = o.dryRun === "client" ? current
+        : await client.patch(ref, ns, name, strategic ? "strategic" : "merge", patch,
+          { dryRun: o.dryRun === "server", fieldManager: FIELD_MANAGER, fieldValidation: "Strict" });
+      await printWritten(patched, ref, "configured", o, deps);
+    });
   },
 });

@@ -1,12 +1,9 @@
 // `skiff create -f`: POST every object in the manifests, reporting each failure and carrying on.
 import type { Command } from "commander";
-import type { ApiObject } from "../api/types.ts";
 import {
-  addDryRunFlag, addFilenameFlags, addOutputFlag, addSourceToErr, namespaceExplicit, parseDryRun, placeObject,
-  printWritten, type DryRun,
+  addDryRunFlag, addFilenameFlags, addOutputFlag, parseDryRun, printWritten, writeEachObject, type DryRun,
 } from "../cli/flags.ts";
-import { loadManifests, readAll } from "../cli/manifests.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { withLastApplied } from "./apply.ts";
 import { defineCommand } from "./command.ts";
 
@@ -48,28 +45,11 @@ export default defineCommand<CreateFlags, CreateOptions>({
     };
   },
   async run(o, deps) {
-    if (o.output) await (await import("../cli/print.ts")).checkOutputFormat(o.output);
-    const manifests = await loadManifests(o.filenames, { recursive: o.recursive, stdin: () => readAll(deps.io.in) });
-    const client = await deps.client();
-    const enforce = namespaceExplicit(deps);
-    const errors: unknown[] = [];
-    let count = 0;
-    for (const m of manifests) {
-      for (const obj of m.objects) {
-        count++;
-        try {
-          const { ref, ns } = await placeObject(obj, client, client.namespace, enforce);
-          const placed: ApiObject = ns ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj;
-          const body = o.saveConfig ? withLastApplied(placed) : placed;
-          const created = o.dryRun === "client" ? body
-            : await client.create(ref, ns, body, { dryRun: o.dryRun === "server", fieldManager: "kubectl-create", fieldValidation: "Strict" });
-          await printWritten(created, ref, "created", o, deps);
-        } catch (e) {
-          errors.push(addSourceToErr(e, "creating", m.source));
-        }
-      }
-    }
-    if (count === 0 && errors.length === 0) throw new CliError("no objects passed to create");
-    if (errors.length > 0) throw new AggregateError(errors);
+    await writeEachObject(o, deps, "create", "creating", async ({ body, ref, ns }, client) => {
+      const sent = o.saveConfig ? withLastApplied(body) : body;
+      const created = o.dryRun === "client" ? sent
+        : await client.create(ref, ns, sent, { dryRun: o.dryRun === "server", fieldManager: "kubectl-create", fieldValidation: "Strict" });
+      await printWritten(created, ref, "created", o, deps);
+    });
   },
 });

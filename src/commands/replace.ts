@@ -1,12 +1,9 @@
 // `skiff replace -f`: PUT every object in the manifests (or, with --force, delete and re-create it).
 import type { Command } from "commander";
 import { isApiError } from "../api/errors.ts";
-import type { ApiObject } from "../api/types.ts";
 import {
-  addDryRunFlag, addFilenameFlags, addOutputFlag, addSourceToErr, namespaceExplicit, parseDryRun, placeObject,
-  printWritten, type DryRun,
+  addDryRunFlag, addFilenameFlags, addOutputFlag, parseDryRun, printWritten, writeEachObject, type DryRun,
 } from "../cli/flags.ts";
-import { loadManifests, readAll } from "../cli/manifests.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { defineCommand } from "./command.ts";
 
@@ -51,45 +48,27 @@ export default defineCommand<ReplaceFlags, ReplaceOptions>({
     if (o.force && o.dryRun !== "none") throw new UsageError("--dry-run can not be used when --force is set");
   },
   async run(o, deps) {
-    if (o.output) await (await import("../cli/print.ts")).checkOutputFormat(o.output);
-    const manifests = await loadManifests(o.filenames, { recursive: o.recursive, stdin: () => readAll(deps.io.in) });
-    const client = await deps.client();
-    const enforce = namespaceExplicit(deps);
-    const errors: unknown[] = [];
-    let count = 0;
-    for (const m of manifests) {
-      for (const obj of m.objects) {
-        count++;
-        let verb = "replacing";
+    await writeEachObject(o, deps, "replace", "replacing", async ({ obj, body, ref, ns }, client, step) => {
+      const name = obj.metadata.name ?? "";
+      if (o.force) {
+        step.verbing = "deleting";
         try {
-          const { ref, ns } = await placeObject(obj, client, client.namespace, enforce);
-          const name = obj.metadata.name ?? "";
-          const body: ApiObject = ns ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj;
-          if (o.force) {
-            verb = "deleting";
-            try {
-              await client.delete(ref, ns, name, { gracePeriodSeconds: 0, propagationPolicy: "Background" });
-              deps.io.out.write(`${ref.kind.toLowerCase()}${ref.group ? `.${ref.group}` : ""} "${name}" deleted\n`);
-              await waitGone(() => client.get(ref, ns, name), deps.clock.sleep);
-            } catch (e) {
-              if (!isApiError(e, "NotFound")) throw e;
-            }
-            verb = "replacing";
-            const { resourceVersion: _rv, uid: _uid, ...meta } = body.metadata;
-            const created = await client.create(ref, ns, { ...body, metadata: meta }, { fieldManager: "kubectl-replace", fieldValidation: "Strict" });
-            await printWritten(created, ref, "replaced", o, deps);
-            continue;
-          }
-          const replaced = o.dryRun === "client" ? body
-            : await client.update(ref, ns, body, { dryRun: o.dryRun === "server", fieldManager: "kubectl-replace", fieldValidation: "Strict" });
-          await printWritten(replaced, ref, "replaced", o, deps);
+          await client.delete(ref, ns, name, { gracePeriodSeconds: 0, propagationPolicy: "Background" });
+          deps.io.out.write(`${ref.kind.toLowerCase()}${ref.group ? `.${ref.group}` : ""} "${name}" deleted\n`);
+          await waitGone(() => client.get(ref, ns, name), deps.clock.sleep);
         } catch (e) {
-          errors.push(addSourceToErr(e, verb, m.source));
+          if (!isApiError(e, "NotFound")) throw e;
         }
+        step.verbing = "replacing";
+        const { resourceVersion: _rv, uid: _uid, ...meta } = body.metadata;
+        const created = await client.create(ref, ns, { ...body, metadata: meta }, { fieldManager: "kubectl-replace", fieldValidation: "Strict" });
+        await printWritten(created, ref, "replaced", o, deps);
+        return;
       }
-    }
-    if (count === 0 && errors.length === 0) throw new CliError("no objects passed to replace");
-    if (errors.length > 0) throw new AggregateError(errors);
+      const replaced = o.dryRun === "client" ? body
+        : await client.update(ref, ns, body, { dryRun: o.dryRun === "server", fieldManager: "kubectl-replace", fieldValidation: "Strict" });
+      await printWritten(replaced, ref, "replaced", o, deps);
+    });
   },
 });
 
