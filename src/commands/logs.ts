@@ -4,6 +4,7 @@ import { ApiError } from "../api/errors.ts";
 import { labelSelectorString, selectorFromSet } from "../api/selectors.ts";
 import type { ApiObject, Labels, Pod } from "../api/types.ts";
 import type { ApiClient, LogOptions } from "../client/api-client.ts";
+import { errorFromResponse, resourcePath } from "../client/client.ts";
 import { parseDuration } from "../cli/duration.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -237,6 +238,12 @@ export default defineCommand<LogsFlags, LogsOptions>({
       await writeBuildLog(client, ns, build, { follow: o.follow, signal: deps.signal }, (s) => deps.io.out.write(s), deps);
       return;
     }
+    // matches oc, which reads a DeploymentConfig's log through its log subresource (the latest
+    // deployer's), not from a pod its selector picks: after a failed rollout there is none.
+    if (ref.group === "apps.openshift.io" && ref.resource === "deploymentconfigs") {
+      await writeDeploymentLog(client, ns, o, deps);
+      return;
+    }
     let pod: Pod;
     if (ref.resource === "pods" && ref.group === "") {
       pod = await client.get("pods", ns, o.name);
@@ -279,6 +286,27 @@ export default defineCommand<LogsFlags, LogsOptions>({
     }));
   },
 });
+
+/** Writes `deploymentconfigs/NAME/log` (DeploymentLogOptions take the pod log's options). */
+async function writeDeploymentLog(client: ApiClient, ns: string, o: LogsOptions, deps: Deps): Promise<void> {
+  const ref = await client.resolve("deploymentconfigs");
+  const query: Record<string, string> = {};
+  if (o.container) query.container = o.container;
+  if (o.follow) query.follow = "true";
+  if (o.previous) query.previous = "true";
+  if (o.tail >= 0) query.tailLines = String(o.tail);
+  if (o.timestamps) query.timestamps = "true";
+  if (o.sinceSeconds !== undefined) query.sinceSeconds = String(o.sinceSeconds);
+  if (o.limitBytes !== undefined) query.limitBytes = String(o.limitBytes);
+  const res = await client.raw({ method: "GET", path: resourcePath(ref, ns, o.name, "log"), query, headers: { accept: "application/json, */*" }, signal: deps.signal });
+  if (res.status < 200 || res.status >= 300) throw errorFromResponse(res, "GET", { ref, name: o.name });
+  if (!res.stream) { writeText(res.body ?? "", "", deps); return; }
+  try {
+    for await (const chunk of res.stream) writeText(chunk, "", deps);
+  } catch (e) {
+    if (!deps.signal?.aborted) throw e;
+  }
+}
 
 function writeText(text: string, prefix: string, deps: Deps): void {
   if (!text) return;

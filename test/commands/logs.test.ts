@@ -117,6 +117,24 @@ test("rc/NAME uses the first pod by kubectl's logging order and says so on stder
   expect(await run("logs rc/web")).toEqual({ code: 0, stdout: "web-bbbbb/app line 1\nweb-bbbbb/app line 2\n", stderr: "Found 3 pods, using pod/web-bbbbb\n" });
 });
 
+test("dc/NAME reads the latest deployer pod's log through the DeploymentConfig's log subresource, as oc does", async () => {
+  const c = client();
+  const dc = await c.create("deploymentconfigs", "default", {
+    apiVersion: "apps.openshift.io/v1", kind: "DeploymentConfig", metadata: { name: "web" },
+    spec: { replicas: 1, selector: { app: "web" }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx" }] } } },
+  } as ApiObject);
+  await c.updateStatus("deploymentconfigs", "default", { ...dc, status: { latestVersion: 2 } } as ApiObject);
+  // The deployers of versions 1 and 2; no application pod at all (a failed rollout scaled it away).
+  await seedPod("web-1-deploy", ["deployment"]);
+  await seedPod("web-2-deploy", ["deployment"]);
+  expect(await run("logs dc/web --tail=3")).toEqual({ code: 0, stdout: "web-2-deploy/deployment line 1\nweb-2-deploy/deployment line 2\n", stderr: "" });
+  expect(requests.at(-1)).toMatchObject({ container: "deployment", tailLines: 3, follow: false });
+  followChunks = ["--> Scaling web-2 to 1\n", "--> Success\n"];
+  expect(await run("logs -f deploymentconfig/web")).toEqual({ code: 0, stdout: "--> Scaling web-2 to 1\n--> Success\n", stderr: "" });
+  expect(requests.at(-1)?.pod.metadata.name).toBe("web-2-deploy");
+  expect(await run("logs dc/nope")).toMatchObject({ code: 1, stderr: "Error from server (NotFound): deploymentconfigs.apps.openshift.io \"nope\" not found\n" });
+});
+
 test("compareForLogging: assigned, then Running, then ready, then more restarts, then older", () => {
   const p = (name: string, o: { node?: string; phase?: string; ready?: boolean; restarts?: number; created?: string }): Pod => ({
     metadata: { name, creationTimestamp: o.created ?? "2024-05-01T00:00:00Z" },

@@ -178,7 +178,7 @@ export class BuildController implements Controller {
   private async cancel(b: Build, now: Date): Promise<void> {
     await this.deletePod(b);
     const extra: Partial<NonNullable<Build["status"]>> = { reason: "CancelledBuild", message: "The build was cancelled by the user.", completionTimestamp: wireTime(now) };
-    if (b.status?.startTimestamp) extra.duration = (now.getTime() - new Date(b.status.startTimestamp).getTime()) * 1e6;
+    if (b.status?.startTimestamp) extra.duration = durationNs(b.status.startTimestamp, extra.completionTimestamp!);
     await this.writeStatus(withPhase(b, "Cancelled", now, extra));
     this.ctx.recorder(BUILD_COMPONENT).event(b, "Normal", "BuildCancelled", `Build ${b.metadata.namespace}/${b.metadata.name} is now cancelled`);
   }
@@ -315,7 +315,8 @@ export class BuildController implements Controller {
       this.ctx.recorder(BUILD_COMPONENT).event(b, "Normal", "BuildRunning", `Build ${b.metadata.namespace}/${b.metadata.name} is now running`);
       return;
     }
-    const done = { startTimestamp: started, completionTimestamp: wireTime(now), duration: (now.getTime() - new Date(started).getTime()) * 1e6 };
+    const completed = wireTime(now);
+    const done = { startTimestamp: started, completionTimestamp: completed, duration: durationNs(started, completed) };
     if (podPhase === "Succeeded") {
       const digest = pod.metadata.annotations?.[BUILD_DIGEST_ANNOTATION] ?? `sha256:${createHash("sha256").update(pod.metadata.uid ?? "").digest("hex")}`;
       const out = outputOf(b);
@@ -359,4 +360,12 @@ export class BuildController implements Controller {
       }
     }
   }
+}
+
+/**
+ * A build's duration in nanoseconds, between its start and completion timestamps — whole
+ * seconds, as OpenShift computes it from its second-precision times (`get builds` prints `8s`).
+ */
+function durationNs(start: string, end: string): number {
+  return Math.max(0, new Date(end).getTime() - new Date(start).getTime()) * 1e6;
 }
