@@ -11,6 +11,7 @@ import { SchedulerController, type SchedulerOptions } from "./scheduler.ts";
 import { SharedInformers, type Controller, type ControllerContext } from "./shared.ts";
 import { startDeploymentControllers } from "./deploymentconfigs/index.ts";
 import { startBuildControllers, type BuildControllerOptions, type BuildControllers } from "./builds/index.ts";
+import { ImageTriggerController } from "./image-trigger.ts";
 
 export type ControllerName = "scheduler" | "replication" | "endpoints" | "node-lifecycle" | "garbage-collector" | "builds" | "deployments";
 export const ALL_CONTROLLERS: readonly ControllerName[] = ["scheduler", "replication", "endpoints", "node-lifecycle", "garbage-collector", "builds", "deployments"];
@@ -79,7 +80,8 @@ export function startControllers(opts: {
   const nodeLifecycle = enabled.has("node-lifecycle") ? new NodeLifecycleController(ctx, o.nodeLifecycle) : undefined;
   const garbageCollector = enabled.has("garbage-collector") ? new GarbageCollector(ctx, o.garbageCollector) : undefined;
   const builds = enabled.has("builds") ? startBuildControllers(ctx, o.builds) : undefined;
-  const deployments = enabled.has("deployments") ? startDeploymentControllers(ctx) : [];
+  // the annotation image triggers of Deployments and StatefulSets run with their controllers
+  const deployments = enabled.has("deployments") ? [...startDeploymentControllers(ctx), new ImageTriggerController(ctx)] : [];
   const controllers: Controller[] = [scheduler, replication, endpoints, nodeLifecycle, garbageCollector, ...(builds?.all ?? []), ...deployments].filter((c): c is NonNullable<typeof c> => c !== undefined);
   for (const c of controllers) c.register();
   informers.start();
