@@ -44,7 +44,7 @@ export interface Kinds {
 }
 export type Resource = keyof Kinds;
 
-export type Subresource = "status" | "scale" | "binding" | "log" | "finalize"
+export type Subresource = "status" | "scale" | "binding" | "log" | "finalize" | "eviction"
   | "instantiate" | "instantiatebinary" | "webhooks" | "rollback" | "clone";
 
 export interface ResourceInfo<T extends ApiObject = ApiObject> {
@@ -85,7 +85,7 @@ export const RESOURCES: { [R in Resource]: ResourceInfo<Kinds[R]> } = {
   }),
   pods: row<Pod>({
     resource: "pods", kind: "Pod", group: "", version: "v1", singular: "pod",
-    short: ["po"], namespaced: true, subresources: ["status", "binding", "log"], categories: ["all"],
+    short: ["po"], namespaced: true, subresources: ["status", "binding", "eviction", "log"], categories: ["all"],
     fields: {
       "spec.nodeName": (o) => str(o.spec?.nodeName),
       "spec.host": (o) => str(o.spec?.nodeName),

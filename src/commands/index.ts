@@ -28,6 +28,7 @@ import minionStart from "./minion/start.ts";
 import logs from "./logs.ts";
 import newApp from "./new-app.ts";
 import newProject from "./new-project.ts";
+import patch from "./patch.ts";
 import processCmd from "./process.ts";
 import project from "./project.ts";
 import projects from "./projects.ts";
@@ -76,6 +77,7 @@ export const COMMANDS: CommandSpec<any, any>[] = [
   logs,
   newApp,
   newProject,
+  patch,
   processCmd,
   project,
   projects,

@@ -3,10 +3,11 @@ import { timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isIPv6 } from "node:net";
+import { isIP, isIPv6 } from "node:net";
 import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { ApiError, internalError, unauthorized } from "../api/errors.ts";
+import type { Endpoints } from "../api/types.ts";
 import type { ApiRequest, ApiResponse } from "../client/transport.ts";
 import { realClock, type Clock } from "../deps.ts";
 import type { LogSource } from "./apiserver/api-server.ts";
@@ -144,6 +145,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const token = ensureToken(dataDir);
   const store = openSqliteStore(join(dataDir, "skiff.db"));
   let handler: RequestHandler | undefined;
+  /** skiff's own API server (not a caller's stand-in): it gets the `kubernetes` Endpoints. */
+  let ownServer: RequestHandler | undefined;
   let cluster: InProcessCluster | undefined;
   try {
     // Loaded on demand so a front with its own handler does not pull in the whole API server.
@@ -159,6 +162,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         onInternalError: (e) => log(`internal error: ${describe(e)}`),
       });
       handler = server;
+      ownServer = server;
       await server.ready;
       cluster = await startInProcessCluster(server, { ...opts, clock, random, log }, minions);
     }
@@ -257,6 +261,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const endpointPath = join(dataDir, ENDPOINT_FILE);
   const record: EndpointRecord = { url, port, pid: process.pid, startedAt: clock.now().toISOString() };
   writePrivateFile(endpointPath, `${JSON.stringify(record, null, 2)}\n`);
+  if (ownServer) {
+    const ip = advertisedIp(listen);
+    if (ip === undefined) log(`not publishing endpoints/${KUBERNETES_ENDPOINTS}: listen address ${listen} is not an IP`);
+    else {
+      try {
+        await ensureKubernetesEndpoints(ownServer, ip, port);
+      } catch (e) {
+        log(`publishing endpoints/${KUBERNETES_ENDPOINTS} failed: ${describe(e)}`);
+      }
+    }
+  }
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -279,6 +294,57 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     return closing;
   }
   return { url, port, caPem: tls.caPem, token, close };
+}
+
+/** The Service and Endpoints in `default` through which pods reach the API server. */
+export const KUBERNETES_ENDPOINTS = "kubernetes";
+
+/** The IP the API server advertises for a listen address: wildcards and `localhost` are reached over loopback. */
+export function advertisedIp(listen: string): string | undefined {
+  if (listen === "" || listen === "0.0.0.0" || listen === "localhost") return "127.0.0.1";
+  if (listen === "::") return "::1";
+  return isIP(listen) ? listen : undefined;
+}
+
+/** The `kubernetes` Endpoints as kube-apiserver's endpoint reconciler keeps them. */
+export function kubernetesEndpoints(ip: string, port: number): Endpoints {
+  return {
+    apiVersion: "v1", kind: "Endpoints",
+    metadata: { name: KUBERNETES_ENDPOINTS, namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+    subsets: [{ addresses: [{ ip }], ports: [{ name: "https", port, protocol: "TCP" }] }],
+  };
+}
+
+/**
+ * Makes `endpoints/kubernetes` in `default` point at ip:port (port name https), as
+ * kube-apiserver does for itself: created when missing, rewritten when the address or port
+ * differ (other labels kept), left alone (no new resourceVersion) when they already match.
+ * Retries on write conflicts; throws ApiError for anything else the server refuses.
+ */
+export async function ensureKubernetesEndpoints(server: Pick<RequestHandler, "handle">, ip: string, port: number): Promise<void> {
+  const path = `/api/v1/namespaces/default/endpoints/${KUBERNETES_ENDPOINTS}`;
+  const headers = { accept: "application/json", "content-type": "application/json" };
+  const want = kubernetesEndpoints(ip, port);
+  const fail = (res: ApiResponse): ApiError => {
+    try {
+      return new ApiError(JSON.parse(res.body ?? ""));
+    } catch {
+      return internalError(new Error(`${res.status} from ${path}`));
+    }
+  };
+  for (let attempt = 0; ; attempt++) {
+    const got = await server.handle({ method: "GET", path, headers });
+    let current: Endpoints | undefined;
+    if (got.status === 200) current = JSON.parse(got.body ?? "{}") as Endpoints;
+    else if (got.status !== 404) throw fail(got);
+    const labels = { ...(current?.metadata.labels ?? {}), ...want.metadata.labels };
+    if (current && JSON.stringify(current.subsets) === JSON.stringify(want.subsets)
+      && JSON.stringify(current.metadata.labels) === JSON.stringify(labels)) return;
+    const body: Endpoints = { ...want, metadata: { ...want.metadata, labels, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) } };
+    const put = await server.handle({ method: "PUT", path, headers, body: JSON.stringify(body) });
+    if (put.status === 200 || put.status === 201) return;
+    if (put.status !== 409 || attempt >= 4) throw fail(put);
+  }
 }
 
 /** The controller manager and the minions running inside the control plane's process. */

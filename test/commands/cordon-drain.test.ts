@@ -1,12 +1,31 @@
 // `skiff cordon`, `uncordon` and `drain` against an in-process cluster: spec.unschedulable, pod filters, deletion and waiting.
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { ApiObject } from "../../src/api/types.ts";
+import { createApiClient } from "../../src/client/client.ts";
+import type { Transport } from "../../src/client/transport.ts";
 import { goDuration, judgePod } from "../../src/commands/drain.ts";
-import { testCluster, type TestCluster } from "../helpers/test-cluster.ts";
+import { serveDiscovery } from "../../src/controlplane/apiserver/discovery.ts";
+import { main } from "../../src/main.ts";
+import { splitArgs, testCluster, TEST_SERVER, type RunResult, type TestCluster } from "../helpers/test-cluster.ts";
+import { testDeps } from "../helpers/test-deps.ts";
 
 let c: TestCluster;
 beforeEach(async () => { c = await testCluster({ now: "2024-05-01T12:00:00Z" }); });
 afterEach(async () => { await c.close(); });
+
+/**
+ * Runs a command line against the cluster with discovery served too, as the control plane's
+ * HTTPS front serves it: drain then finds pods/eviction and evicts instead of deleting.
+ */
+async function runWithDiscovery(cmdline: string): Promise<RunResult> {
+  const transport: Transport = {
+    target: "127.0.0.1:6443",
+    request: async (req) => serveDiscovery(req, { serverAddress: "127.0.0.1:6443" }) ?? c.transport.request(req),
+  };
+  const t = testDeps({ client: async (deps) => createApiClient(transport, { namespace: deps.flags.namespace ?? "default", server: TEST_SERVER }) });
+  const code = await main(splitArgs(cmdline), t.deps);
+  return { code, stdout: t.out, stderr: t.err };
+}
 
 const node = (name: string): ApiObject => ({ apiVersion: "v1", kind: "Node", metadata: { name, labels: { pool: "a" } } });
 
@@ -80,6 +99,35 @@ test("drain --force deletes the node's pods (the server has no eviction subresou
   });
   expect((await c.client.list("pods", "default")).items.map((p) => p.metadata.name)).toEqual(["elsewhere"]);
   expect((await c.client.get("nodes", undefined, "minion-1")).spec?.unschedulable).toBe(true);
+});
+
+test("drain evicts through pods/eviction when discovery lists it, and waits until the pods are gone", async () => {
+  await c.seed(node("minion-1"));
+  await podsOn("minion-1", { name: "web-abcde", owned: true }, { name: "bare" }, { name: "done", phase: "Succeeded" });
+  expect(await runWithDiscovery("drain minion-1 --force --grace-period=0")).toEqual({
+    code: 0,
+    stdout: "node/minion-1 cordoned\nevicting pod default/bare\nevicting pod default/done\nevicting pod default/web-abcde\n"
+      + "pod/bare evicted\npod/done evicted\npod/web-abcde evicted\nnode/minion-1 drained\n",
+    stderr: "Warning: deleting Pods that declare no controller: default/bare\n",
+  });
+  expect((await c.client.list("pods", "default")).items).toEqual([]);
+});
+
+test("an evicted bound pod is deleted gracefully: without a minion it stays, marked DisruptionTarget, until drain times out", async () => {
+  await c.seed(node("minion-1"));
+  await podsOn("minion-1", { name: "web-abcde", owned: true });
+  expect(await runWithDiscovery("drain minion-1 --timeout=1ms")).toEqual({
+    code: 1,
+    stdout: "node/minion-1 cordoned\nevicting pod default/web-abcde\n",
+    stderr: "error: unable to drain node \"minion-1\" due to error: drain did not complete within 1ms, continuing command...\n"
+      + "There are pending nodes to be drained:\n minion-1\nerror: drain did not complete within 1ms\n",
+  });
+  const p = await c.client.get("pods", "default", "web-abcde");
+  expect(p.metadata.deletionGracePeriodSeconds).toBe(30);
+  expect(p.status?.conditions?.find((x) => x.type === "DisruptionTarget")).toMatchObject({ status: "True", reason: "EvictionByEvictionAPI" });
+  expect(await runWithDiscovery("drain minion-1 --dry-run=server")).toEqual({
+    code: 0, stdout: "node/minion-1 already cordoned (server dry run)\nevicting pod default/web-abcde (server dry run)\nnode/minion-1 drained (server dry run)\n", stderr: "",
+  });
 });
 
 test("drain --dry-run=client lists what it would evict; --timeout gives up on pods that stay", async () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { badRequest } from "../../src/api/errors.ts";
 import type { ApiRequest, ApiResponse } from "../../src/client/transport.ts";
-import { startControlPlane, type ControlPlane, type RequestHandler } from "../../src/controlplane/control-plane.ts";
+import { advertisedIp, startControlPlane, type ControlPlane, type RequestHandler } from "../../src/controlplane/control-plane.ts";
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -183,5 +183,50 @@ describe("startControlPlane", () => {
 
   test("a taken port rejects without leaving the store open", async () => {
     await expect(startControlPlane({ dataDir: join(dir, "other"), port: cp!.port, handler: echoHandler })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe("the kubernetes Endpoints", () => {
+  const ENDPOINTS = "/api/v1/namespaces/default/endpoints/kubernetes";
+  const get = async (own: ControlPlane): Promise<any> => JSON.parse((await call(own, ENDPOINTS)).body);
+
+  test("point at the API server's address and port, follow a port change, and are left alone when right", async () => {
+    const data = join(dir, "full");
+    let own: ControlPlane | undefined = await startControlPlane({ dataDir: data, port: 0, minions: 0, controllers: false });
+    try {
+      const first = await get(own);
+      expect(first).toMatchObject({
+        kind: "Endpoints", apiVersion: "v1",
+        metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+        subsets: [{ addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "https", port: own.port, protocol: "TCP" }] }],
+      });
+      const svc = JSON.parse((await call(own, "/api/v1/namespaces/default/services/kubernetes")).body);
+      expect(svc.spec.ports[0]).toMatchObject({ name: "https", port: 443 });
+      const port = own.port;
+      await own.close();
+      // The same port again: nothing to write, so the resourceVersion stays.
+      own = await startControlPlane({ dataDir: data, port, minions: 0, controllers: false });
+      expect((await get(own)).metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+      await own.close();
+      own = await startControlPlane({ dataDir: data, port: 0, minions: 0, controllers: false });
+      const moved = await get(own);
+      expect(own.port).not.toBe(port);
+      expect(moved.subsets).toEqual([{ addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "https", port: own.port, protocol: "TCP" }] }]);
+      expect(moved.metadata.uid).toBe(first.metadata.uid);
+    } finally {
+      await own?.close();
+      own = undefined;
+    }
+  });
+
+  test("a stand-in handler is not written to", () => {
+    expect(seen.filter((r) => r.path.includes("endpoints"))).toEqual([]);
+  });
+
+  test.each<[string, string | undefined]>([
+    ["127.0.0.1", "127.0.0.1"], ["0.0.0.0", "127.0.0.1"], ["localhost", "127.0.0.1"], ["::", "::1"], ["::1", "::1"],
+    ["10.1.2.3", "10.1.2.3"], ["example.com", undefined],
+  ])("advertisedIp(%s) is %s", (listen, ip) => {
+    expect(advertisedIp(listen)).toBe(ip);
   });
 });

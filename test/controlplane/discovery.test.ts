@@ -57,6 +57,7 @@ describe("legacy discovery", () => {
   test.each([
     ["pods", { kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], singularName: "pod" }],
     ["pods/binding", { kind: "Binding", verbs: ["create"], singularName: "" }],
+    ["pods/eviction", { group: "policy", version: "v1", kind: "Eviction", verbs: ["create"], singularName: "" }],
     ["pods/log", { kind: "Pod", verbs: ["get"] }],
     ["pods/status", { kind: "Pod", verbs: ["get", "patch", "update"] }],
     ["replicationcontrollers/scale", { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] }],

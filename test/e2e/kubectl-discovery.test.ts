@@ -161,4 +161,30 @@ describe("real kubectl", () => {
     const got = await kubectl("get", "secret", "pw", "-n", "team-a", "-o", "jsonpath={.type} {.data.password}");
     expect(got.stdout).toBe(`Opaque ${Buffer.from("hunter2").toString("base64")}`);
   });
+
+  test("drain finds pods/eviction in discovery and evicts a bound pod through it", async () => {
+    writeFileSync(join(dir, "node.yaml"), "apiVersion: v1\nkind: Node\nmetadata: {name: drain-node}\n");
+    writeFileSync(join(dir, "evictee.yaml"), POD("app: evictee").replace("name: web", "name: evictee"));
+    writeFileSync(join(dir, "binding.json"), JSON.stringify({
+      apiVersion: "v1", kind: "Binding", metadata: { name: "evictee" }, target: { apiVersion: "v1", kind: "Node", name: "drain-node" },
+    }));
+    expect((await kubectl("create", "-f", join(dir, "node.yaml"))).stdout).toBe("node/drain-node created\n");
+    expect((await kubectl("create", "-f", join(dir, "evictee.yaml"))).stdout).toBe("pod/evictee created\n");
+    const bound = await kubectl("create", "--raw", "/api/v1/namespaces/default/pods/evictee/binding", "-f", join(dir, "binding.json"));
+    expect(bound, bound.stderr).toMatchObject({ code: 0 });
+    seen.length = 0;
+    // No minion runs here to finish a graceful deletion: --grace-period=0 deletes at once.
+    const r = await kubectl("drain", "drain-node", "--force", "--ignore-daemonsets", "--grace-period=0", "--timeout=20s");
+    expect(r).toEqual({
+      code: 0,
+      stdout: "node/drain-node cordoned\nevicting pod default/evictee\npod/evictee evicted\nnode/drain-node drained\n",
+      stderr: "Warning: deleting Pods that declare no controller: default/evictee\n",
+    });
+    const eviction = seen.find((q) => q.method === "POST" && q.path === "/api/v1/namespaces/default/pods/evictee/eviction");
+    expect(eviction).toBeDefined();
+    expect(JSON.parse(eviction!.body ?? "{}")).toMatchObject({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evictee", namespace: "default" },
+      deleteOptions: { gracePeriodSeconds: 0 } });
+    expect(seen.some((q) => q.method === "DELETE")).toBe(false);
+    expect((await kubectl("get", "pod", "evictee")).stderr).toBe("Error from server (NotFound): pods \"evictee\" not found\n");
+  });
 });

@@ -38,6 +38,7 @@ function subresourceShape(sub: Subresource, info: ResourceInfo): SubresourceShap
     case "status": return { kind: own, verbs: ["get", "patch", "update"] };
     case "scale": return { kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] };
     case "binding": return { kind: { group: info.group, version: info.version, kind: "Binding" }, verbs: ["create"] };
+    case "eviction": return { kind: { group: "policy", version: "v1", kind: "Eviction" }, verbs: ["create"] };
     case "log": return { kind: info.kind === "Pod" ? own : { ...own, kind: info.kind === "Build" ? "BuildLog" : "DeploymentLog" }, verbs: ["get"] };
     case "finalize": return { kind: own, verbs: ["update"] };
     // OpenShift's action subresources: each takes a request kind of its group and is create-only.

@@ -2,6 +2,7 @@
 import type { Action } from "./action.ts";
 import { DEPLOYMENT_ACTIONS } from "./deployments.ts";
 import { BUILD_ACTIONS } from "./builds.ts";
+import { POD_ACTIONS } from "./eviction.ts";
 
 export type { Action, ActionContext } from "./action.ts";
 
@@ -9,4 +10,5 @@ export type { Action, ActionContext } from "./action.ts";
 export const ACTIONS: Record<string, Action> = {
   ...DEPLOYMENT_ACTIONS,
   ...BUILD_ACTIONS,
+  ...POD_ACTIONS,
 };
