@@ -7,7 +7,7 @@ import { isIP, isIPv6 } from "node:net";
 import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { ApiError, internalError, unauthorized } from "../api/errors.ts";
-import type { Endpoints } from "../api/types.ts";
+import type { Endpoints, Service } from "../api/types.ts";
 import type { ApiRequest, ApiResponse } from "../client/transport.ts";
 import { realClock, type Clock } from "../deps.ts";
 import type { LogSource } from "./apiserver/api-server.ts";
@@ -342,8 +342,19 @@ export async function ensureKubernetesEndpoints(server: Pick<RequestHandler, "ha
       && JSON.stringify(current.metadata.labels) === JSON.stringify(labels)) return;
     const body: Endpoints = { ...want, metadata: { ...want.metadata, labels, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) } };
     const put = await server.handle({ method: "PUT", path, headers, body: JSON.stringify(body) });
-    if (put.status === 200 || put.status === 201) return;
+    if (put.status === 200 || put.status === 201) break;
     if (put.status !== 409 || attempt >= 4) throw fail(put);
+  }
+  // The service's target port is the port this server really listens on, as kube-apiserver's is its secure port.
+  const svcPath = `/api/v1/namespaces/default/services/${KUBERNETES_ENDPOINTS}`;
+  const svc = await server.handle({ method: "GET", path: svcPath, headers });
+  if (svc.status !== 200) return;
+  const ports = (JSON.parse(svc.body ?? "{}") as Service).spec?.ports ?? [];
+  if (ports.length === 1 && ports[0]!.targetPort !== port) {
+    const patch = { spec: { ports: [{ ...ports[0], targetPort: port }] } };
+    const res = await server.handle({ method: "PATCH", path: svcPath, body: JSON.stringify(patch),
+      headers: { accept: "application/json", "content-type": "application/merge-patch+json" } });
+    if (res.status !== 200) throw fail(res);
   }
 }
 

@@ -201,7 +201,7 @@ describe("the kubernetes Endpoints", () => {
         subsets: [{ addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "https", port: own.port, protocol: "TCP" }] }],
       });
       const svc = JSON.parse((await call(own, "/api/v1/namespaces/default/services/kubernetes")).body);
-      expect(svc.spec.ports[0]).toMatchObject({ name: "https", port: 443 });
+      expect(svc.spec.ports[0]).toMatchObject({ name: "https", port: 443, targetPort: own.port });
       const port = own.port;
       await own.close();
       // The same port again: nothing to write, so the resourceVersion stays.
@@ -213,6 +213,8 @@ describe("the kubernetes Endpoints", () => {
       expect(own.port).not.toBe(port);
       expect(moved.subsets).toEqual([{ addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "https", port: own.port, protocol: "TCP" }] }]);
       expect(moved.metadata.uid).toBe(first.metadata.uid);
+      const movedSvc = JSON.parse((await call(own, "/api/v1/namespaces/default/services/kubernetes")).body);
+      expect(movedSvc.spec.ports[0].targetPort).toBe(own.port);
     } finally {
       await own?.close();
       own = undefined;
