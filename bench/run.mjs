@@ -1,7 +1,9 @@
 // `npm run bench`: skiff against kubectl on one embedded control plane, and the API server's
-// write throughput. Starts its own control plane in a temp dir (never touches ~/.skiff or
-// ~/.kube), prints one table of medians and ratios against the targets, cleans everything up.
-// Every loop has a fixed count, so the run is bounded.
+// write throughput (section "client"); then scheduling and steady state at 1,000 minions
+// (sections "scheduling" and "steady", in bench/scheduling.mjs). `npm run bench -- scheduling`
+// (or SKIFF_BENCH=scheduling) runs only the sections named. Starts its own control planes in temp
+// dirs (never touches ~/.skiff or ~/.kube), prints tables against the targets, cleans everything
+// up. Every loop has a fixed count, so the run is bounded.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -9,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { benchScheduling, benchSteadyState, killScaleServers, scaleRows } from "./scheduling.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const skiff = join(root, "dist", "skiff");
@@ -149,22 +152,53 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function cleanUp() {
+function stopServer() {
   if (server && server.exitCode === null && server.signalCode === null) {
     server.kill("SIGKILL");   // the data dir is thrown away: no need for a graceful stop
   }
   server = undefined;
+}
+
+function cleanUp() {
+  stopServer();
+  killScaleServers();
   rmSync(work, { recursive: true, force: true });
 }
 
 const fmtS = (s) => (s === undefined ? "n/a" : `${s.toFixed(3)} s`);
 const fmtRatio = (a, b) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
 
+const SECTIONS = ["client", "scheduling", "steady"];
+
+/** The sections asked for on the command line or in SKIFF_BENCH (comma-separated); all by default. */
+function chosenSections() {
+  const asked = [...process.argv.slice(2), ...(process.env.SKIFF_BENCH ?? "").split(",")].map((s) => s.trim()).filter(Boolean);
+  for (const s of asked) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}"; one of: ${SECTIONS.join(", ")}`);
+  return asked.length > 0 ? new Set(asked) : new Set(SECTIONS);
+}
+
+function printTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("   ").trimEnd();
+  process.stdout.write(`${line(head)}\n${rows.map(line).join("\n")}\n`);
+}
+
 async function main() {
+  const sections = chosenSections();
   if (!existsSync(skiff)) {
     log("dist/skiff is missing: building it");
     execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
   }
+  if (sections.has("client")) await clientBench();
+  const sched = sections.has("scheduling") ? await benchScheduling(skiff, env) : undefined;
+  const steady = sections.has("steady") ? await benchSteadyState(skiff, env) : undefined;
+  if (sched || steady) {
+    if (sections.has("client")) process.stdout.write("\n");
+    printTable(["measurement", "value", "target", "met"], scaleRows(sched, steady));
+  }
+}
+
+async function clientBench() {
   mkdirSync(env.KUBECACHEDIR, { recursive: true });
   log(`starting skiff server in ${work}`);
   const conn = await startServer();
@@ -207,11 +241,10 @@ async function main() {
   rows.push([`creates/s (${IN_FLIGHT} concurrent)`, `${Math.round(perSecond).toLocaleString("en")}/s`, "", "", "≥1,500/s", verdict(perSecond >= 1500)]);
   rows.push(["create latency p99", `${p99.toFixed(1)} ms`, "", "", "≤50 ms", verdict(p99 <= 50)]);
 
-  const head = ["measurement", "skiff", "kubectl", "ratio", "target", "met"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("   ").trimEnd();
-  process.stdout.write(`${line(head)}\n${rows.map(line).join("\n")}\n`);
+  printTable(["measurement", "skiff", "kubectl", "ratio", "target", "met"], rows);
   process.stdout.write(`(median of ${RUNS} runs after one warm-up, ${COMPLETION_RUNS} for completion; creates measured over ${latencies.length} pods)\n`);
+  // The next sections start servers of their own: this one would only take memory and CPU from them.
+  stopServer();
 }
 
 process.once("SIGINT", () => {

@@ -33,7 +33,7 @@ const PATCH_TYPES: Record<PatchType, string> = {
   apply: "application/apply-patch+yaml",
 };
 
-const KNOWN_SUBRESOURCES = new Set<string>(["status", "scale", "binding", "log", "finalize"]);
+const KNOWN_SUBRESOURCES = new Set<string>(["status", "scale", "binding", "eviction", "log", "finalize"]);
 
 /** What a request was about, for inventing a Status when the server sent none. */
 interface Ctx { ref?: ResourceRef; name?: string }
@@ -140,6 +140,22 @@ function parseJson<T>(res: ApiResponse): T {
 
 const isAbort = (e: unknown): boolean => e instanceof Error && (e.name === "AbortError" || (e as { code?: string }).code === "ABORT_ERR");
 
+/**
+ * The source's next result, or "aborted" once `signal` aborts. The abort listener lives for this
+ * one step: racing every step against one promise that stays pending for the whole watch would
+ * leave a reaction on it per step, each holding that step's chunk, for as long as the watch runs.
+ */
+function nextOrAbort<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | "aborted"> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve("aborted");
+    signal.addEventListener("abort", onAbort, { once: true });
+    it.next().then(
+      (r) => { signal.removeEventListener("abort", onAbort); resolve(r); },
+      (e: unknown) => { signal.removeEventListener("abort", onAbort); reject(e); },
+    );
+  });
+}
+
 /** Iterates `source` until it ends or `signal` aborts (then returns quietly and closes the source). */
 async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncIterable<T> {
   const it = source[Symbol.asyncIterator]();
@@ -151,18 +167,13 @@ async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal | 
     }
     return;
   }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<"aborted">((resolve) => {
-    onAbort = () => resolve("aborted");
-    if (signal.aborted) resolve("aborted");
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
   let finished = false;
   try {
     for (;;) {
+      if (signal.aborted) return;
       let r: IteratorResult<T> | "aborted";
       try {
-        r = await Promise.race([it.next(), aborted]);
+        r = await nextOrAbort(it, signal);
       } catch (e) {
         if (signal.aborted) return;
         throw e;
@@ -172,7 +183,6 @@ async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal | 
       yield r.value;
     }
   } finally {
-    signal.removeEventListener("abort", onAbort!);
     // A pending next() may never settle on an aborted source; don't wait for return() either.
     if (!finished) void Promise.resolve(it.return?.()).catch(() => undefined);
   }

@@ -1,12 +1,13 @@
 // End to end: the built executable (dist/skiff) running its own control plane, driven by skiff
 // itself, by the real kubectl and by the official Python client, in a throw-away home.
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ensureBuilt } from "../helpers/ensure-built.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const skiff = join(root, "dist", "skiff");
@@ -19,22 +20,7 @@ let env: Record<string, string> = {};
 let port = 0;
 const children = new Set<ChildProcess>();
 
-/** Newest modification time under a directory (files only). */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return max;
-}
 
-/** Builds dist/skiff when it is missing or older than the sources it is made of. */
-function ensureBuilt(): void {
-  const sources = Math.max(newest(join(root, "src")), newest(join(root, "bin")));
-  if (existsSync(skiff) && statSync(skiff).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "pipe" });
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -117,7 +103,7 @@ function expectQuiet(r: Result): void {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  await ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "skiff-e2e-"));
   mkdirSync(join(work, "kube-cache"));
   // HOME too: nothing here may read or write the developer's own ~/.kube or ~/.skiff.
@@ -150,7 +136,8 @@ afterAll(async () => {
 describe("dist/skiff end to end", () => {
   test("cluster up starts the control plane and writes the skiff context", async () => {
     const up = await sk("cluster", "up", "--port", String(port), "--wait");
-    expect(up.stderr).toBe("");
+    // Not a terminal: the progress of --wait is plain lines on stderr, stdout stays data.
+    expect(up.stderr).toBe(`Waiting for the API server to answer its health check\nThe API server is healthy at https://127.0.0.1:${port}\n`);
     expect(up.code).toBe(0);
     expect(up.stdout).toContain(`skiff control plane is running at https://127.0.0.1:${port}`);
     const status = await sk("cluster", "status");

@@ -132,6 +132,18 @@ describe("writes and reads", () => {
     expect(s.list("/pods/ns1/").items[0]!.metadata.name).toBe("/pods/ns1/a");
   });
 
+  test("list items are shared while held, and come back equal once released", async () => {
+    const s = openAt(":memory:");
+    await s.create("/pods/ns1/a", pod("a", { x: 1 }));
+    const held = s.list("/pods/").items[0]!;
+    // Held by a caller: the next list hands out the same frozen object rather than parsing again.
+    expect(s.list("/pods/").items[0]).toBe(held);
+    const copy = JSON.parse(JSON.stringify(held)) as ApiObject;
+    // Whether or not the parse has been collected meanwhile, a later list shows the same content.
+    expect(s.list("/pods/").items[0]).toEqual(copy);
+    expect(Object.isFrozen(s.list("/pods/").items[0]!.metadata)).toBe(true);
+  });
+
   test("list of 10,000 objects takes a few milliseconds once loaded", async () => {
     const s = openAt(":memory:");
     const writes: Promise<ApiObject>[] = [];
