@@ -3,8 +3,8 @@
 // push, roll out onto the minions and fill their endpoints; a GitHub webhook builds and rolls out
 // again; rollout undo returns to the first image; a failed build and a failed rollout are reported
 // as such; and the README's main job (scripts/demo.sh) runs twice.
-import { execFile, execFileSync, type ChildProcess } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFile, type ChildProcess } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,9 +12,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAll } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ensureBuilt, SKIFF_BINARY as built } from "../helpers/ensure-built.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const built = join(root, "dist", "skiff");
 const FIXTURES = join(root, "..", "shared", "fixtures", "real");
 const NODEJS = "nodejs-postgresql-example";
 const DJANGO = "django-psql-persistent";
@@ -33,22 +33,6 @@ let skiff = "";
 let env: Record<string, string> = {};
 const children = new Set<ChildProcess>();
 let demo: Promise<Result> | undefined;
-
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return max;
-}
-
-/** Builds dist/skiff when it is missing or older than the sources it is made of. */
-function ensureBuilt(): void {
-  const sources = Math.max(newest(join(root, "src")), newest(join(root, "bin")));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "pipe" });
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -191,7 +175,7 @@ function unmask(expected: unknown, actual: unknown, generated: Param[], seen: Ma
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  await ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "skiff-openshift-"));
   skiff = join(work, "skiff");
   copyFileSync(built, skiff);
