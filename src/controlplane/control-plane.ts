@@ -7,10 +7,11 @@ import { isIP, isIPv6 } from "node:net";
 import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { ApiError, internalError, unauthorized } from "../api/errors.ts";
-import type { Endpoints, Service } from "../api/types.ts";
+import type { Endpoints, Pod, Service } from "../api/types.ts";
 import type { ApiRequest, ApiResponse } from "../client/transport.ts";
 import { realClock, type Clock } from "../deps.ts";
 import type { LogSource } from "./apiserver/api-server.ts";
+import type { Informer } from "./controllers/informer.ts";
 import { serveDiscovery } from "./apiserver/discovery.ts";
 import { serveOpenApi } from "./apiserver/openapi.ts";
 import { openSqliteStore } from "./storage/sqlite-store.ts";
@@ -379,8 +380,12 @@ async function startInProcessCluster(
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => { for (const s of stops.splice(0).reverse()) await s(); };
   try {
+    let podInformer: Informer<Pod> | undefined;
+    let podIndex = "";
     if (opts.controllers !== false) {
-      const { startControllers } = await import("./controllers/controller-manager.ts");
+      const [{ startControllers }, { BY_NODE_NAME }] = await Promise.all([
+        import("./controllers/controller-manager.ts"), import("./controllers/shared.ts"),
+      ]);
       const cm = startControllers({
         client: client("skiff-controller-manager"), clock: opts.clock, random: opts.random,
         options: {
@@ -392,12 +397,20 @@ async function startInProcessCluster(
         },
       });
       stops.push(() => cm.stop());
+      podInformer = cm.informers.get("pods");
+      podIndex = BY_NODE_NAME;
     }
     const n = opts.minions ?? DEFAULT_MINIONS;
     if (n > 0) {
-      const { startMinion } = await import("./minion/minion.ts");
+      const [{ startMinion }, { podSourceOver, sharedPodSource }] = await Promise.all([import("./minion/minion.ts"), import("./minion/pod-source.ts")]);
+      // One pod watch for every minion here rather than one each, so each pod event is delivered
+      // once; with controllers, their pod informer, so each pod is also cached once.
+      const podSource = podInformer
+        ? podSourceOver(podInformer, podIndex)
+        : sharedPodSource(client("skiff-minion"), { clock: opts.clock, onError: (e) => opts.log(`minions: ${describe(e)}`) });
+      stops.push(() => podSource.stop());
       const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => startMinion({
-        client: client(`skiff-minion/minion-${i + 1}`), name: `minion-${i + 1}`, clock: opts.clock, random: opts.random,
+        client: client(`skiff-minion/minion-${i + 1}`), name: `minion-${i + 1}`, clock: opts.clock, random: opts.random, podSource,
         heartbeatMs: scaledPeriod(DEFAULT_HEARTBEAT_MS, opts.nodeMonitorGracePeriodMs, HEARTBEAT_RATIO),
         onError: (e) => opts.log(`minion-${i + 1}: ${describe(e)}`),
       })));

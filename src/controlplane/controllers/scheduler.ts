@@ -13,7 +13,7 @@ export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 export interface SchedulerOptions {
   /** Pods with this spec.schedulerName are ours (default "default-scheduler"). */
   schedulerName?: string;
-  /** Binds in flight at once (default 64). */
+  /** Binds in flight at once (default 256). */
   maxInFlightBinds?: number;
   /** First retry delay of an unschedulable pod, doubling per attempt (default 1 s). */
   initialBackoffMs?: number;
@@ -76,7 +76,7 @@ export class SchedulerController implements Controller {
   constructor(ctx: ControllerContext, opts: SchedulerOptions = {}) {
     this.ctx = ctx;
     this.schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-    this.maxInFlight = Math.max(1, opts.maxInFlightBinds ?? 64);
+    this.maxInFlight = Math.max(1, opts.maxInFlightBinds ?? 256);
     this.initialBackoffMs = opts.initialBackoffMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10_000;
     this.unschedulableTimeoutMs = opts.unschedulableTimeoutMs ?? 300_000;

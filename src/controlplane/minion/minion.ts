@@ -7,11 +7,12 @@ import type { ApiClient } from "../../client/api-client.ts";
 import type { Clock } from "../../deps.ts";
 import type { LogRequest } from "../apiserver/api-server.ts";
 import { EventRecorder } from "../controllers/events.ts";
-import { createInformer, keyOf, type Informer } from "../controllers/informer.ts";
+import { keyOf } from "../controllers/informer.ts";
 import { Backoff, KeyQueue } from "../controllers/key-queue.ts";
 import { pickPodCidr } from "./ip-pool.ts";
 import { startLogServer, type LogServer } from "./log-server.ts";
 import { newNode, nodeConditions, nodeLabels, nodeStatus, randomUuid, type NodeShape } from "./node-object.ts";
+import { ownPodSource, type NodePods, type PodSource } from "./pod-source.ts";
 import type { PodRuntimeStatus, Runtime } from "./runtime.ts";
 import { createSimulatedRuntime } from "./simulated-runtime.ts";
 
@@ -40,6 +41,11 @@ export interface MinionOptions {
    * free one; requests need `Authorization: Bearer <token>`. Without it the Node reports port 0.
    */
   logServer?: { port: number; token: string; certPem: string; keyPem: string; listen?: string };
+  /**
+   * Where the pods bound to this node come from; default: its own `spec.nodeName=<name>` watch.
+   * Minions sharing a process pass one shared source, so they cost one watch between them.
+   */
+  podSource?: PodSource;
   /** Background failures (heartbeats, syncs, events); each is retried regardless. */
   onError?: (err: unknown) => void;
 }
@@ -90,7 +96,7 @@ class MinionImpl implements Minion {
   private readonly clock: Clock;
   private readonly ac = new AbortController();
   private readonly recorder: EventRecorder;
-  private readonly informer: Informer<Pod>;
+  private readonly informer: NodePods;
   private readonly queue: KeyQueue;
   private shape!: NodeShape;
   private current!: Node;
@@ -114,9 +120,7 @@ class MinionImpl implements Minion {
       source: { component: "kubelet", host: opts.name }, clock: opts.clock,
       onError: (e) => this.report(e),
     });
-    this.informer = createInformer(opts.client, "pods", {
-      fieldSelector: `spec.nodeName=${opts.name}`, clock: opts.clock, onError: (e) => this.report(e),
-    });
+    this.informer = (opts.podSource ?? ownPodSource(opts.client, { clock: opts.clock, onError: (e) => this.report(e) })).forNode(opts.name);
     this.queue = new KeyQueue((key) => this.syncPod(key), {
       workers: 4, clock: opts.clock,
       backoff: new Backoff({ baseMs: 200, capMs: 30_000, clock: opts.clock }),

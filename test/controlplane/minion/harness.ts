@@ -10,6 +10,8 @@ import { createInProcessTransport } from "../../../src/client/in-process-transpo
 import { createApiServer } from "../../../src/controlplane/apiserver/api-server.ts";
 import { createLogSource } from "../../../src/controlplane/minion/log-server.ts";
 import { startMinion, type Minion, type MinionOptions } from "../../../src/controlplane/minion/minion.ts";
+import { podSourceOver, sharedPodSource, type SharedPodSource } from "../../../src/controlplane/minion/pod-source.ts";
+import { BY_NODE_NAME, SharedInformers } from "../../../src/controlplane/controllers/shared.ts";
 import { createSimulatedRuntime, type SimulatedRuntimeOptions } from "../../../src/controlplane/minion/simulated-runtime.ts";
 import { openSqliteStore } from "../../../src/controlplane/storage/sqlite-store.ts";
 import type { Clock } from "../../../src/deps.ts";
@@ -40,12 +42,20 @@ export interface MinionCluster {
   clock: Clock;
   dir: string;
   minions: Map<string, Minion>;
+  /** The pod source every minion shares, when the cluster was made with `sharedPods`. */
+  podSource?: SharedPodSource;
+  /** Pod watches opened through `client` so far, by field selector. */
+  podWatches: string[];
   /** Starts a minion with the simulated runtime (options merged over fast defaults). */
   minion(name: string, extra?: Partial<MinionOptions>, sim?: SimulatedRuntimeOptions): Promise<Minion>;
   close(): Promise<void>;
 }
 
-export async function minionCluster(factor = 50): Promise<MinionCluster> {
+/**
+ * `sharedPods`: the minions share one pod watch, as in-process minions of a control plane do;
+ * "informer": views over a controllers' SharedInformers pod informer (as with the controller manager).
+ */
+export async function minionCluster(factor = 50, opts: { sharedPods?: boolean | "informer" } = {}): Promise<MinionCluster> {
   const dir = await mkdtemp(join(tmpdir(), "skiff-minion-"));
   const store = openSqliteStore(join(dir, "skiff.db"));
   const clock = fastClock(factor);
@@ -55,20 +65,33 @@ export async function minionCluster(factor = 50): Promise<MinionCluster> {
     logSource: createLogSource({ minionFor: (n) => minions.get(n) }),
   });
   await server.ready;
-  const client = createApiClient(createInProcessTransport(server), { namespace: "default", server: "https://127.0.0.1:6443" });
+  const podWatches: string[] = [];
+  const counting = {
+    handle: (req: Parameters<typeof server.handle>[0]) => {
+      if (req.query?.watch === "true" && /\/pods$/.test(req.path)) podWatches.push(req.query.fieldSelector ?? "");
+      return server.handle(req);
+    },
+  };
+  const client = createApiClient(createInProcessTransport(counting), { namespace: "default", server: "https://127.0.0.1:6443" });
   const errors: unknown[] = [];
+  const informers = opts.sharedPods === "informer" ? new SharedInformers(client, { clock, onError: (e) => errors.push(e) }) : undefined;
+  if (informers) informers.start();
+  const podSource = informers ? podSourceOver(informers.get("pods"), BY_NODE_NAME)
+    : opts.sharedPods ? sharedPodSource(client, { clock, onError: (e) => errors.push(e) }) : undefined;
   return {
-    client, clock, dir, minions,
+    client, clock, dir, minions, podSource, podWatches,
     async minion(name, extra = {}, sim = {}) {
       const m = await startMinion({
         client, name, clock, random: seededRandom(name.length + 3), heartbeatMs: 10_000,
-        runtime: createSimulatedRuntime(sim), onError: (e) => errors.push(e), ...extra,
+        runtime: createSimulatedRuntime(sim), onError: (e) => errors.push(e), podSource, ...extra,
       });
       minions.set(name, m);
       return m;
     },
     async close() {
       for (const m of minions.values()) await m.stop();
+      await podSource?.stop();
+      await informers?.stop();
       server.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
