@@ -5,7 +5,7 @@ import type { ImageStream } from "../../api/openshift-types.ts";
 import type { Resource } from "../../api/resources.ts";
 import type { ApiObject, Container, PodSpec } from "../../api/types.ts";
 import { resolveTag } from "./builds/image-refs.ts";
-import { QueueController } from "./deploymentconfigs/queue-controller.ts";
+import { QueueController } from "./queue-controller.ts";
 import { keyOf } from "./informer.ts";
 import type { ControllerContext } from "./shared.ts";
 

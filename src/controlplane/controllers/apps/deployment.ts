@@ -6,7 +6,7 @@ import type { Deployment, ReplicaSet } from "../../../api/openshift-types.ts";
 import type { Resource } from "../../../api/resources.ts";
 import type { Condition, PodTemplateSpec } from "../../../api/types.ts";
 import { surgeAndUnavailable } from "../deploymentconfigs/util.ts";
-import { QueueController } from "../deploymentconfigs/queue-controller.ts";
+import { QueueController } from "../queue-controller.ts";
 import { keyOf } from "../informer.ts";
 import { BY_OWNER_UID, controllerRef, sameJson, wireTime, type ControllerContext } from "../shared.ts";
 

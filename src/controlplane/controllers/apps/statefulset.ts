@@ -5,7 +5,7 @@ import { isApiError } from "../../../api/errors.ts";
 import type { StatefulSet } from "../../../api/openshift-types.ts";
 import type { Resource } from "../../../api/resources.ts";
 import type { PersistentVolumeClaim, Pod } from "../../../api/types.ts";
-import { QueueController } from "../deploymentconfigs/queue-controller.ts";
+import { QueueController } from "../queue-controller.ts";
 import { keyOf } from "../informer.ts";
 import { isPodReady } from "../pod-ordering.ts";
 import { BY_OWNER_UID, controllerRef, sameJson, type ControllerContext } from "../shared.ts";

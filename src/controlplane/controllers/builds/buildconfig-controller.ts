@@ -6,8 +6,8 @@ import type { BuildConfig, ImageStream } from "../../../api/openshift-types.ts";
 import type { ApiObject } from "../../../api/types.ts";
 import { triggerFrom } from "../../apiserver/actions/builds.ts";
 import { keyOf } from "../informer.ts";
-import { KeyQueue } from "../key-queue.ts";
-import type { Controller, ControllerContext } from "../shared.ts";
+import { QueueController } from "../queue-controller.ts";
+import type { ControllerContext } from "../shared.ts";
 import { resolveReference, splitStreamRef } from "./image-refs.ts";
 
 export const BUILD_CONFIG_COMPONENT = "buildconfig-controller";
@@ -24,18 +24,12 @@ const SETTLED = [/does not match the build request LastVersion/, /has already in
  * Reconciles BuildConfigs' ConfigChange and ImageChange triggers by calling `instantiate`, whose
  * lastVersion precondition and image records make a repeated sync harmless.
  */
-export class BuildConfigController implements Controller {
+export class BuildConfigController extends QueueController {
   readonly name = "buildconfig";
   readonly resources = ["buildconfigs", "imagestreams"] as const;
-  private readonly ctx: ControllerContext;
-  private readonly queue: KeyQueue;
-  private started = false;
 
   constructor(ctx: ControllerContext, opts: { workers?: number } = {}) {
-    this.ctx = ctx;
-    this.queue = new KeyQueue((key) => this.sync(key), {
-      workers: opts.workers ?? 2, clock: ctx.clock, onError: (key, err) => ctx.onError(`buildconfig ${key}`, err),
-    });
+    super(ctx, opts.workers ?? 2);
   }
 
   private get configs() { return this.ctx.informers.get("buildconfigs"); }
@@ -49,21 +43,8 @@ export class BuildConfigController implements Controller {
     this.streams.addEventHandler({ onAdd: streamChanged, onUpdate: (_o, is) => streamChanged(is) });
   }
 
-  run(): void {
-    this.started = true;
-    for (const bc of this.configs.list()) this.queue.add(keyOf(bc));
-  }
-
-  async stop(): Promise<void> {
-    await this.queue.shutDown();
-  }
-
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  private enqueue(key: string): void {
-    if (this.started) this.queue.add(key);
+  protected initialKeys(): string[] {
+    return this.configs.list().map(keyOf);
   }
 
   /** Does one of the BC's image triggers follow a tag of this stream? */

@@ -4,8 +4,8 @@
 // status is what fires the ImageChange triggers of builds and deployment configs.
 import type { ImageStream, TagReference } from "../../../api/openshift-types.ts";
 import { keyOf } from "../informer.ts";
-import { KeyQueue } from "../key-queue.ts";
-import { wireTime, type Controller, type ControllerContext } from "../shared.ts";
+import { QueueController } from "../queue-controller.ts";
+import { wireTime, type ControllerContext } from "../shared.ts";
 import { withPushedEvent } from "./image-refs.ts";
 
 /** The stream key and tag a tracking spec tag follows, or undefined for other sources. */
@@ -21,16 +21,12 @@ export function trackedSource(is: ImageStream, t: TagReference): { key: string; 
  * Keeps tracking tags in step with their sources. Level-triggered: a tag whose newest image
  * differs from its source's newest gets that image prepended; nothing else is written.
  */
-export class ImageStreamTagTracker implements Controller {
+export class ImageStreamTagTracker extends QueueController {
   readonly name = "imagestream-tags";
   readonly resources = ["imagestreams"] as const;
-  private readonly ctx: ControllerContext;
-  private readonly queue: KeyQueue;
-  private started = false;
 
   constructor(ctx: ControllerContext) {
-    this.ctx = ctx;
-    this.queue = new KeyQueue((key) => this.sync(key), { workers: 2, clock: ctx.clock, onError: (key, err) => ctx.onError(`imagestream ${key}`, err) });
+    super(ctx, 2);
   }
 
   private get streams() { return this.ctx.informers.get("imagestreams"); }
@@ -46,21 +42,8 @@ export class ImageStreamTagTracker implements Controller {
     this.streams.addEventHandler({ onAdd: changed, onUpdate: (_o, is) => changed(is) });
   }
 
-  run(): void {
-    this.started = true;
-    for (const is of this.streams.list()) this.queue.add(keyOf(is));
-  }
-
-  async stop(): Promise<void> {
-    await this.queue.shutDown();
-  }
-
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
-
-  private enqueue(key: string): void {
-    if (this.started) this.queue.add(key);
+  protected initialKeys(): string[] {
+    return this.streams.list().map(keyOf);
   }
 
   /** Syncs one stream. Exposed for tests. */

@@ -7,7 +7,7 @@ import type { Resource } from "../../../api/resources.ts";
 import type { Condition, Pod, ReplicationController } from "../../../api/types.ts";
 import { keyOf } from "../informer.ts";
 import { BY_NAMESPACE, BY_OWNER_UID, sameJson, splitKey, wireTime, type ControllerContext } from "../shared.ts";
-import { QueueController } from "./queue-controller.ts";
+import { QueueController } from "../queue-controller.ts";
 import {
   DC_LATEST_VERSION, DC_NAME, DEPLOYER_LOG, DEPLOYER_POD, DEPLOYER_POD_FOR, DEPLOYMENT_CANCELLED, DEPLOYMENT_NAME, DEPLOYMENT_PHASE,
   DEPLOYMENT_REPLICAS, DESIRED_REPLICAS, LAST_STEP, STATUS_REASON, decodeDc, detailsFor, isTerminal, newVersionCause,

@@ -1,9 +1,9 @@
 // The skeleton the workload controllers share: a KeyQueue fed by informer handlers, keys seen
 // before the informers synced held back until run(), and conflict-tolerant retries.
-import { isApiError } from "../../../api/errors.ts";
-import type { Resource } from "../../../api/resources.ts";
-import { KeyQueue } from "../key-queue.ts";
-import type { Controller, ControllerContext } from "../shared.ts";
+import { isApiError } from "../../api/errors.ts";
+import type { Resource } from "../../api/resources.ts";
+import { KeyQueue } from "./key-queue.ts";
+import type { Controller, ControllerContext } from "./shared.ts";
 
 /**
  * A controller that syncs `namespace/name` keys of its primary resource. Subclasses register
