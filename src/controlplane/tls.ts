@@ -13,7 +13,7 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
  * The certificate library's injector reads decorator metadata through Reflect; install the
  * three calls it makes when no polyfill is present, before the library loads.
  */
-function installReflectMetadata(): void {
+export function installReflectMetadata(): void {
   const r = Reflect as unknown as Record<string, unknown>;
   if (typeof r.getMetadata === "function") return;
   const store = new WeakMap<object, Map<string, unknown>>();

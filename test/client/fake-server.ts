@@ -3,6 +3,7 @@ import { webcrypto } from "node:crypto";
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
+import { installReflectMetadata } from "../../src/controlplane/tls.ts";
 
 export interface Recorded {
   method: string;
@@ -65,27 +66,6 @@ export function json(res: ServerResponse, status: number, obj: unknown, headers:
 
 const toPem = (der: ArrayBuffer, label: string): string =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
-
-/** The certificate library reads decorator metadata through Reflect; give it a minimal store. */
-function installReflectMetadata(): void {
-  const r = Reflect as unknown as Record<string, unknown>;
-  if (typeof r.getMetadata === "function") return;
-  const store = new WeakMap<object, Map<string, unknown>>();
-  const slot = (key: unknown, prop: unknown): string => `${String(prop ?? "")}\0${String(key)}`;
-  r.defineMetadata = (key: unknown, value: unknown, target: object, prop?: unknown): void => {
-    let m = store.get(target);
-    if (!m) store.set(target, (m = new Map()));
-    m.set(slot(key, prop), value);
-  };
-  r.getOwnMetadata = (key: unknown, target: object, prop?: unknown): unknown => store.get(target)?.get(slot(key, prop));
-  r.getMetadata = (key: unknown, target: object, prop?: unknown): unknown => {
-    for (let t: object | null = target; t; t = Object.getPrototypeOf(t) as object | null) {
-      const m = store.get(t);
-      if (m?.has(slot(key, prop))) return m.get(slot(key, prop));
-    }
-    return undefined;
-  };
-}
 
 /** A self-signed certificate for 127.0.0.1/localhost, usable as its own CA. */
 export async function selfSignedCert(cn = "skiff-test"): Promise<{ cert: string; key: string }> {

@@ -1,13 +1,13 @@
 // End to end: the built executable (dist/skiff) running its own control plane, driven by skiff
 // itself, by the real kubectl and by the official Python client, in a throw-away home.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureBuilt } from "../helpers/ensure-built.ts";
+import { ensureBuilt, isolatedEnv } from "../helpers/ensure-built.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const skiff = join(root, "dist", "skiff");
@@ -105,17 +105,7 @@ function expectQuiet(r: Result): void {
 beforeAll(async () => {
   await ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "skiff-e2e-"));
-  mkdirSync(join(work, "kube-cache"));
-  // HOME too: nothing here may read or write the developer's own ~/.kube or ~/.skiff.
-  env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: work,
-    SKIFF_HOME: join(work, "skiff-home"),
-    KUBECONFIG: join(work, "kubeconfig"),
-    KUBECACHEDIR: join(work, "kube-cache"),
-    NO_COLOR: "1",
-    LANG: "C.UTF-8",
-  };
+  env = isolatedEnv(work);
   port = await freePort();
 }, 300_000);
 

@@ -1,12 +1,12 @@
 // End to end: dist/skiff's control plane placing pods on its three in-process minions and on a
 // minion in its own process, losing that minion, surviving a restart, and kubectl watching it.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureBuilt } from "../helpers/ensure-built.ts";
+import { ensureBuilt, isolatedEnv } from "../helpers/ensure-built.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const skiff = join(root, "dist", "skiff");
@@ -124,16 +124,7 @@ function serverPid(): number | undefined {
 beforeAll(async () => {
   await ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "skiff-minions-"));
-  mkdirSync(join(work, "kube-cache"));
-  env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: work,
-    SKIFF_HOME: join(work, "skiff-home"),
-    KUBECONFIG: join(work, "kubeconfig"),
-    KUBECACHEDIR: join(work, "kube-cache"),
-    NO_COLOR: "1",
-    LANG: "C.UTF-8",
-  };
+  env = isolatedEnv(work);
   await sk("cluster", "up", "--wait", ...CLUSTER_FLAGS);
 }, 120_000);
 

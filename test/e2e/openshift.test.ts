@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAll } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureBuilt, SKIFF_BINARY as built } from "../helpers/ensure-built.ts";
+import { ensureBuilt, SKIFF_BINARY as built, isolatedEnv } from "../helpers/ensure-built.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURES = join(root, "..", "shared", "fixtures", "real");
@@ -181,14 +181,7 @@ beforeAll(async () => {
   copyFileSync(built, skiff);
   chmodSync(skiff, 0o755);
   // HOME too: nothing here may read or write the developer's own ~/.kube or ~/.skiff.
-  env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: work,
-    SKIFF_HOME: join(work, "skiff-home"),
-    KUBECONFIG: join(work, "kubeconfig"),
-    NO_COLOR: "1",
-    LANG: "C.UTF-8",
-  };
+  env = isolatedEnv(work);
   const up = await sk("cluster", "up", "--port", String(await freePort()), "--wait");
   expect(up.code, up.stderr).toBe(0);
 }, 300_000);

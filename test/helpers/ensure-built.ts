@@ -53,3 +53,20 @@ export async function ensureBuilt(): Promise<void> {
     rmSync(LOCK, { recursive: true, force: true });
   }
 }
+
+/**
+ * The environment an end-to-end test runs skiff and kubectl in: everything under `work` (HOME
+ * too, so nothing reads or writes the developer's own ~/.kube or ~/.skiff), no colour.
+ */
+export function isolatedEnv(work: string): Record<string, string> {
+  mkdirSync(join(work, "kube-cache"), { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: work,
+    SKIFF_HOME: join(work, "skiff-home"),
+    KUBECONFIG: join(work, "kubeconfig"),
+    KUBECACHEDIR: join(work, "kube-cache"),
+    NO_COLOR: "1",
+    LANG: "C.UTF-8",
+  };
+}
