@@ -18,6 +18,9 @@ import { createSimulatedRuntime, type SimulatedRuntimeOptions } from "../../../s
 import { openSqliteStore } from "../../../src/controlplane/storage/sqlite-store.ts";
 import type { Store } from "../../../src/controlplane/storage/store.ts";
 import { realClock, type Clock } from "../../../src/deps.ts";
+import { fastClock } from "../../helpers/fast-clock.ts";
+
+export { fastClock };
 
 export interface Write { verb: string; resource: string; ns?: string; name?: string; body?: unknown; opts?: unknown }
 
@@ -137,20 +140,6 @@ export interface LiveCluster extends ServerHarness {
   close(): Promise<void>;
 }
 
-/** A clock running `factor` times faster than real time (sleeps shrink to match). */
-export function fastClock(factor: number, start = "2024-05-01T12:00:00Z"): Clock {
-  const t0 = new Date(start).getTime();
-  const r0 = Date.now();
-  return {
-    now: () => new Date(t0 + (Date.now() - r0) * factor),
-    sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) { reject(signal.reason); return; }
-      const onAbort = (): void => { clearTimeout(t); reject(signal!.reason); };
-      const t = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms / factor);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-  };
-}
 
 /**
  * The API server, the controller manager and `minions` real in-process minions (minion-1…N),
