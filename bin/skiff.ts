@@ -1,8 +1,13 @@
 // The skiff executable: builds the real Deps, runs main, and leaves the exit code to Node.
-import { realDeps } from "../src/deps.ts";
+import { mayTalkToServer, realDeps } from "../src/deps.ts";
 import { main } from "../src/main.ts";
 
 function run(): void {
+  const argv = process.argv.slice(2);
+  // Loading node:tls starts reading the root certificates (and NODE_EXTRA_CA_CERTS, a whole
+  // system bundle on many machines) on another thread; the first secure context waits for
+  // them. Started here, that overlaps with parsing flags and reading the kubeconfig.
+  if (mayTalkToServer(argv)) process.getBuiltinModule("node:tls");
   // A closed pipe (`skiff get pods | head -1`) is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (e: NodeJS.ErrnoException) => {
@@ -11,7 +16,7 @@ function run(): void {
     });
   }
   // No top-level await: the single executable runs this as a CommonJS bundle.
-  void main(process.argv.slice(2), realDeps()).then((code) => {
+  void main(argv, realDeps()).then((code) => {
     process.exitCode = code;
     // Node's orderly teardown of the heap costs a short command ~2 ms. Skip it when nothing is
     // left to do: all output written and no handle but stdio keeping the process alive.

@@ -83,6 +83,23 @@ export function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
+// Command words that never open a connection (`version` does, unless --client).
+const LOCAL_COMMANDS = new Set(["help", "completion", "config"]);
+
+/**
+ * Whether a command line may need a connection to an API server: false for help, completion
+ * scripts, `config`, `version --client` and an empty command line. A guess made before
+ * parsing: it only decides what to load early.
+ */
+export function mayTalkToServer(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  const words = end < 0 ? argv : argv.slice(0, end);
+  if (words.includes("--help") || words.includes("-h")) return false;
+  const command = words.find((w) => !w.startsWith("-"));
+  if (command === undefined || LOCAL_COMMANDS.has(command)) return false;
+  return !(command === "version" && words.includes("--client"));
+}
+
 /**
  * The process's Deps, built once by bin/skiff.ts. config() and client() are lazy and
  * cached, and read `flags` when first called (main sets them first). The kubeconfig loader,

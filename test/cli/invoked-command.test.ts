@@ -1,5 +1,6 @@
 // invokedCommand: which top-level command main builds alone, and when it needs the whole tree.
 import { expect, test } from "vitest";
+import { mayTalkToServer } from "../../src/deps.ts";
 import { invokedCommand } from "../../src/main.ts";
 
 const specs = [
@@ -26,4 +27,20 @@ test.each([
   [["-"], undefined],
 ])("%j → %s", (argv, want) => {
   expect(invokedCommand(argv, specs)).toBe(want);
+});
+
+// mayTalkToServer: whether bin/skiff.ts loads node:tls (and starts reading root certificates) up front.
+test.each([
+  [["get", "pods"], true],
+  [["-n", "x", "describe", "pod/a"], true],
+  [["version"], true],
+  [["version", "--client"], false],
+  [["get", "pods", "--help"], false],
+  [["help", "get"], false],
+  [["completion", "bash"], false],
+  [["config", "view"], false],
+  [[], false],
+  [["logs", "p", "--", "--help"], true],
+])("mayTalkToServer(%j) is %s", (argv, expected) => {
+  expect(mayTalkToServer(argv)).toBe(expected);
 });
