@@ -1,5 +1,6 @@
 // `skiff server`: the control plane in the foreground until SIGTERM or SIGINT.
 import { startControlPlane, type ControlPlaneOptions } from "./control-plane.ts";
+import { startMemoryReducer } from "./memory-reducer.ts";
 
 export interface RunServerOptions {
   dataDir: string;
@@ -27,11 +28,16 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs, podEvictionTimeoutMs: opts.podEvictionTimeoutMs,
   });
   log(`skiff control plane listening on ${cp.url}`);
+  const mib = (n: number): string => `${Math.round(n / 1048576)} MiB`;
+  const stopReducer = startMemoryReducer({
+    onCompact: (before, after, ms) => log(`compacted the heap after a burst: old generation ${mib(before.size)} → ${mib(after.size)} (${mib(after.used)} live), ${Math.round(ms)} ms`),
+  });
   await new Promise<void>((done) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
       log(`${signal} received, shutting down`);
+      stopReducer();
       cp.close().then(done, (e: unknown) => {
         log(`error while shutting down: ${e instanceof Error ? e.message : String(e)}`);
         done();
