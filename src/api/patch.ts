@@ -1,6 +1,7 @@
 // Pure patch functions: JSON patch (RFC 6902), merge patch (RFC 7386), strategic merge patch, and the 2-/3-way diffs kubectl sends.
 //
 // None of these functions mutates its arguments; results never share structure with them.
+import { deepCopy } from "./copy.ts";
 
 /** A patch that cannot be applied (bad shape, missing path, failed test). */
 export class PatchError extends Error {
@@ -18,13 +19,7 @@ export interface JsonPatchOperation {
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function clone<T>(v: T): T {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map(clone) as T;
-  const out: JsonObject = {};
-  for (const k of Object.keys(v)) out[k] = clone((v as JsonObject)[k]);
-  return out as T;
-}
+const clone = deepCopy;
 
 /** Structural JSON equality (object key order does not matter). */
 export function jsonEqual(a: unknown, b: unknown): boolean {

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, delimiter as pathDelimiter, resolve as resol
 import { dump, loadAll, YAMLException } from "js-yaml";
 import type { ConnectionFlags } from "../deps.ts";
 import { CliError } from "../errors.ts";
+import { deepCopy } from "../api/copy.ts";
 
 /** `{name, extension}` as kubectl writes extension lists. */
 export interface NamedExtension {
@@ -530,7 +531,7 @@ const REDACTED = "REDACTED";
  * lists as null, and unless `raw`, `*-data` as DATA+OMITTED and tokens/passwords as REDACTED.
  */
 export function redactConfig(cfg: KubeConfig, raw: boolean): KubeConfig {
-  const copy = structuredClone(cfg);
+  const copy = deepCopy(cfg);
   if (!raw) {
     for (const c of copy.clusters) if (c.cluster["certificate-authority-data"]) c.cluster["certificate-authority-data"] = DATA_OMITTED;
     for (const u of copy.users) {

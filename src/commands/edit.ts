@@ -14,6 +14,7 @@ import { parseTargets, resolveTargets, type TargetArgs } from "../cli/targets.ts
 import type { Deps } from "../deps.ts";
 import { CliError } from "../errors.ts";
 import { defineCommand } from "./command.ts";
+import { deepCopy } from "../api/copy.ts";
 
 interface EditFlags {
   output?: string;
@@ -75,7 +76,7 @@ export default defineCommand<EditFlags, EditOptions>({
 async function editOne(ref: ResourceRef, ns: string | undefined, name: string, o: EditOptions, deps: Deps): Promise<void> {
   const client = await deps.client();
   const live = await client.get(ref, ns, name);
-  const original: ApiObject = structuredClone(live);
+  const original: ApiObject = deepCopy(live);
   if (!o.showManagedFields) delete original.metadata.managedFields;
   const { toYaml } = await import("../formatters/json-yaml.ts");
   const text = HEADER + toYaml(original);

@@ -11,6 +11,7 @@ import { loadManifests, readAll } from "../cli/manifests.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { defineCommand } from "./command.ts";
+import { deepCopy } from "../api/copy.ts";
 
 interface RollingUpdateFlags {
   filename: string[];
@@ -61,7 +62,7 @@ const replicasOf = (rc: RC): number => rc.spec?.replicas ?? 0;
 
 /** A copy fit for POST: server-owned metadata and status dropped. */
 function forCreate(rc: RC): RC {
-  const c = structuredClone(rc);
+  const c = deepCopy(rc);
   const { uid: _u, resourceVersion: _r, creationTimestamp: _c, generation: _g, managedFields: _m, ...meta } = c.metadata;
   c.metadata = meta;
   delete c.status;
@@ -149,7 +150,7 @@ async function availablePods(ctx: Ctx, rc: RC): Promise<number> {
  * deployment key set to the new hash in selector and template, named `OLD-<hash>` unless named.
  */
 export function nextController(old: RC, o: Pick<RollingUpdateOptions, "image" | "container" | "imagePullPolicy" | "deploymentKey" | "newName">): RC {
-  const next = structuredClone(old);
+  const next = deepCopy(old);
   const containers = next.spec.template?.spec.containers ?? [];
   let index = 0;
   if (o.container) {
@@ -413,7 +414,7 @@ export default defineCommand<RollingUpdateFlags, RollingUpdateOptions>({
       const oldHash = `${hashObject(oldRc)}-orig`;
       if (o.dryRun !== "none") {
         // a dry run only shows what would roll: the old selector gains the key in memory
-        oldRc = structuredClone(oldRc);
+        oldRc = deepCopy(oldRc);
         oldRc.spec.selector = { [o.deploymentKey]: oldHash, ...(oldRc.spec.selector ?? {}) };
       } else if (oldRc.spec.selector?.[o.deploymentKey] === undefined) {
         oldRc = await addDeploymentKey(ctx, oldRc, o.deploymentKey, oldHash, newRc.metadata.name ?? "");
@@ -451,7 +452,7 @@ export default defineCommand<RollingUpdateFlags, RollingUpdateOptions>({
     if (o.rollback) {
       // kubectl's AbortRollingUpdate: swap the two and roll back to the original size
       from = newRc;
-      to = structuredClone(oldRc);
+      to = deepCopy(oldRc);
       const original = from.metadata.annotations?.[ORIGINAL_REPLICAS_ANNOTATION];
       if (original === undefined) throw new CliError(`couldn't find original replica count of ${JSON.stringify(from.metadata.name ?? "")}`);
       deps.io.out.write(`Setting ${JSON.stringify(to.metadata.name ?? "")} replicas to ${original}\n`);

@@ -16,6 +16,7 @@ import {
   DC_NAME, DEPLOYMENT_CANCELLED, STATUS_REASON, decodeDc, hasUnresolvedImages, isTerminal, phaseOf, rcNameFor, versionOf,
 } from "../controlplane/controllers/deploymentconfigs/util.ts";
 import { defineCommand, type CommandSpec } from "./command.ts";
+import { deepCopy } from "../api/copy.ts";
 
 type Verb = "latest" | "status" | "history" | "undo" | "cancel" | "pause" | "resume" | "restart" | "retry";
 
@@ -237,7 +238,7 @@ async function runUndo(o: RolloutOptions, t: Target, client: ApiClient, deps: De
   rss.sort((a, b) => rev(b) - rev(a));
   const to = o.toRevision > 0 ? rss.find((rs) => rev(rs) === o.toRevision) : rss[1];
   if (!to) throw new CliError(o.toRevision > 0 ? `unable to find specified revision ${o.toRevision} in history` : "no rollout history found for deployment \"" + t.name + "\"");
-  const template = structuredClone(to.spec.template!);
+  const template = deepCopy(to.spec.template!);
   delete template.metadata?.labels?.["pod-template-hash"];
   if (JSON.stringify(template) === JSON.stringify(d.spec.template)) {
     deps.io.out.write(`${objectName(t.ref, t.name)} skipped rollback (current template already matches revision ${rev(to)})\n`);

@@ -8,6 +8,7 @@ import { GeneratorError, generateFromExpression } from "./generate.ts";
 import { groupifyObject } from "./legacy.ts";
 import { goQuote } from "./params.ts";
 import type { Parameter, ProcessedTemplate, Template } from "./types.ts";
+import { deepCopy } from "../api/copy.ts";
 
 /** Options for processTemplate. */
 export interface ProcessTemplateOptions {
@@ -131,7 +132,7 @@ export function processTemplate(template: Template, values: Record<string, strin
       errors.push({ type: "FieldValueInvalid", field: `item[${i}].objects`, message: `Invalid value: ${goJson(item)}: unable to handle object: ${problem}` });
       return;
     }
-    const obj = structuredClone(item) as unknown as JsonObject;
+    const obj = deepCopy(item) as unknown as JsonObject;
     stripNamespace(obj);
     const out = visitMap(obj, paramMap);
     groupifyObject(out);
@@ -140,7 +141,7 @@ export function processTemplate(template: Template, values: Record<string, strin
   });
   if (errors.length > 0) throw new TemplateError("Invalid", name, errors);
 
-  const metadata: ObjectMeta = structuredClone(template.metadata ?? {});
+  const metadata: ObjectMeta = deepCopy(template.metadata ?? {});
   if (opts.namespace !== undefined && metadata.namespace !== opts.namespace) metadata.namespace = opts.namespace;
   // Field order and omitted empties follow the typed Template the server returns.
   const processed: Template = {

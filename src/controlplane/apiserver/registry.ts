@@ -15,6 +15,7 @@ import { StoreError, type Store } from "../storage/store.ts";
 import type { Admission, Strategy, StrategyContext } from "./strategy.ts";
 import type { PatchType } from "./content.ts";
 import { collectionKey, objectKey } from "./routes.ts";
+import { deepCopy } from "../../api/copy.ts";
 
 export interface RegistryDeps {
   store: Store;
@@ -207,9 +208,7 @@ function withoutRv(o: ApiObject): ApiObject {
   return { ...o, metadata: meta };
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v) as T;
-}
+const clone = deepCopy;
 
 function rvOf(o: ApiObject): number {
   return Number(o.metadata.resourceVersion ?? 0);

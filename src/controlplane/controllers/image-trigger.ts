@@ -8,6 +8,7 @@ import { resolveTag } from "./builds/image-refs.ts";
 import { QueueController } from "./queue-controller.ts";
 import { keyOf } from "./informer.ts";
 import type { ControllerContext } from "./shared.ts";
+import { deepCopy } from "../../api/copy.ts";
 
 /** The annotation holding an object's triggers (a JSON array of ObjectFieldTrigger). */
 export const TRIGGER_ANNOTATION = "image.openshift.io/triggers";
@@ -175,7 +176,7 @@ export function applyImageTriggers<T extends ApiObject>(obj: T, podSpecPath: str
     if (!container) throw new ImageTriggerError(`no such container: ${t.fieldPath}`);
     if (container.image === ref) continue;
     if (!updated) {
-      updated = structuredClone(obj);
+      updated = deepCopy(obj);
       findContainer(atPath(updated, podSpecPath) as PodSpec, sel)!.image = ref;
     } else {
       container.image = ref;

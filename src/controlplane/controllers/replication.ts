@@ -10,6 +10,7 @@ import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable, podsToDelete
 import {
   BY_NAMESPACE, controllerRef, removeOwnerRefs, sameJson, selects, splitKey, wireTime, type Controller, type ControllerContext,
 } from "./shared.ts";
+import { deepCopy } from "../../api/copy.ts";
 
 export const REPLICATION_COMPONENT = "replication-controller";
 /** Upstream's burstReplicas: at most this many creates or deletes per sync. */
@@ -121,7 +122,7 @@ export function podFromTemplate(rc: ReplicationController, kind: ReplicaKind = R
   const pod: Pod = {
     apiVersion: "v1", kind: "Pod",
     metadata: { generateName: `${rc.metadata.name}-`, namespace: rc.metadata.namespace, ownerReferences: [rcOwnerReference(rc, kind)] },
-    spec: structuredClone(t?.spec ?? { containers: [] }),
+    spec: deepCopy(t?.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };

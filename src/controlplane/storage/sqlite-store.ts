@@ -40,8 +40,12 @@ interface Watcher {
   stopped: boolean;
 }
 
+// Objects are 1–4 KiB of JSON: a rowid table on 16 KiB pages writes them about twice as fast as
+// a WITHOUT ROWID table on 4 KiB pages, which spills such rows into overflow pages. (page_size
+// only applies to a new database; stores made before keep their layout, which works the same.)
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, rev INTEGER NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+PRAGMA page_size=16384;
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, rev INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
@@ -90,8 +94,8 @@ class SqliteStore implements Store {
   constructor(path: string, historySize: number) {
     this.historySize = Math.max(1, historySize);
     this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     this.db.exec(SCHEMA);
+    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     this.putStmt = this.db.prepare("INSERT INTO kv (key, rev, value) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET rev = excluded.rev, value = excluded.value");
     this.delStmt = this.db.prepare("DELETE FROM kv WHERE key = ?");
     this.revStmt = this.db.prepare("INSERT INTO meta (name, value) VALUES ('rev', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");

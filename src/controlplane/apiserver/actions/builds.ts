@@ -10,6 +10,7 @@ import { resolveReference, strategyFrom, strategyType } from "../../controllers/
 import type { Registry } from "../registry.ts";
 import { rfc3339 } from "../strategies/common.ts";
 import type { Action, ActionContext } from "./action.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const GROUP = "build.openshift.io";
 const API_VERSION = `${GROUP}/v1`;
@@ -153,7 +154,7 @@ export async function instantiateBuild(d: InstantiateDeps, ns: string, name: str
     if (req.dockerStrategyOptions && type !== "Docker") throw badRequest(`Cannot specify Docker build specific options on ${ns}/${name}, not a Docker build.`);
     if (req.sourceStrategyOptions && type !== "Source") throw badRequest(`Cannot specify Source build specific options on ${ns}/${name}, not a Source build.`);
     const now = d.clock.now();
-    const status = structuredClone(bc.status ?? {});
+    const status = deepCopy(bc.status ?? {});
     // An image change build records the image, and is refused when that image already built.
     if (req.triggeredByImage?.name && req.from?.name) {
       const records = (Array.isArray(status.imageChangeTriggers) ? status.imageChangeTriggers : []) as ImageChangeTriggerStatus[];
@@ -207,13 +208,13 @@ export function buildFromConfig(bc: BuildConfig, n: number, req: BuildRequest, n
   const ns = bc.metadata.namespace ?? "";
   const bcName = bc.metadata.name ?? "";
   const name = buildNameFor(bcName, n);
-  const { triggers: _t, runPolicy: _r, successfulBuildsHistoryLimit: _s, failedBuildsHistoryLimit: _f, ...common } = structuredClone(bc.spec);
+  const { triggers: _t, runPolicy: _r, successfulBuildsHistoryLimit: _s, failedBuildsHistoryLimit: _f, ...common } = deepCopy(bc.spec);
   const spec: Build["spec"] = { ...common, triggeredBy: req.triggeredBy ?? [] };
-  if (req.revision) spec.revision = structuredClone(req.revision);
+  if (req.revision) spec.revision = deepCopy(req.revision);
   const holder = strategyEnvHolder(spec);
   if (holder && req.env && req.env.length > 0) holder.env = mergeEnv(holder.env, req.env);
-  if (req.dockerStrategyOptions && spec.strategy?.dockerStrategy) Object.assign(spec.strategy.dockerStrategy, structuredClone(req.dockerStrategyOptions));
-  if (req.sourceStrategyOptions && spec.strategy?.sourceStrategy) Object.assign(spec.strategy.sourceStrategy, structuredClone(req.sourceStrategyOptions));
+  if (req.dockerStrategyOptions && spec.strategy?.dockerStrategy) Object.assign(spec.strategy.dockerStrategy, deepCopy(req.dockerStrategyOptions));
+  if (req.sourceStrategyOptions && spec.strategy?.sourceStrategy) Object.assign(spec.strategy.sourceStrategy, deepCopy(req.sourceStrategyOptions));
   // The builder image is pinned to what its stream points at now, as the generator does.
   const from = strategyFrom(spec.strategy);
   if (from?.name && from.kind !== "DockerImage") {

@@ -8,6 +8,7 @@ import {
   decodeDc, detailsFor, generateRollback, hasUnresolvedImages, newVersionCause, rcNameFor, resolveImageTriggers, type Cause,
 } from "../../controllers/deploymentconfigs/util.ts";
 import type { Action, ActionContext } from "./action.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -58,7 +59,7 @@ export const instantiateDeploymentConfig: Action = async (ctx) => {
   let cause: Cause | undefined;
   if (force) cause = { type: "Manual" };
   else {
-    const probe = structuredClone(dc);
+    const probe = deepCopy(dc);
     probe.spec.paused = false;
     if (exclude.has("ConfigChange")) probe.spec.triggers = (probe.spec.triggers ?? []).filter((t) => t?.type !== "ConfigChange");
     cause = newVersionCause(probe, latest);

@@ -6,6 +6,7 @@ import { IS_NEGATIVE, validateObjectMeta, validateObjectMetaUpdate } from "../..
 import type { Strategy } from "../strategy.ts";
 import { deepEqual, invalidRendered, isObject, prepareUpdate, takeStatusOnly } from "./common.ts";
 import { defaultPodTemplate, goLabelSelector, validateAppsSelector, validatePodTemplate } from "./pod-template.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const META = { namespaced: true, nameRule: "dns1123Subdomain" } as const;
 
@@ -152,7 +153,7 @@ export function validateStatefulSet(ss: StatefulSet): FieldError[] {
   if (!isObject(s.template)) errs.push(fieldRequired("spec.template"));
   else {
     // Containers may mount the claims the set creates from volumeClaimTemplates: they count as volumes.
-    const t = structuredClone(s.template);
+    const t = deepCopy(s.template);
     const claims = (s.volumeClaimTemplates ?? []).map((c) => c?.metadata?.name).filter((n): n is string => typeof n === "string" && n !== "");
     if (isObject(t.spec) && claims.length > 0) {
       t.spec.volumes = [...(t.spec.volumes ?? []), ...claims.map((name) => ({ name, persistentVolumeClaim: { claimName: name } }))];

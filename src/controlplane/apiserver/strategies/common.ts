@@ -2,6 +2,7 @@
 // generation bumps, status-only writes, and Go-style rendering of values in field errors.
 import { fieldNotSupported, type FieldError } from "../../../api/errors.ts";
 import type { ApiObject } from "../../../api/types.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 /** Structural equality; a property set to undefined equals a missing one (as JSON sees it). */
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -55,7 +56,7 @@ export function bumpGeneration(next: ApiObject, prev: ApiObject): void {
 export function prepareUpdate(next: ApiObject, prev: ApiObject, keepStatus: boolean): void {
   if (keepStatus) {
     if (prev.status === undefined) delete next.status;
-    else next.status = structuredClone(prev.status);
+    else next.status = deepCopy(prev.status);
   }
   carryMetadata(next, prev);
   bumpGeneration(next, prev);
@@ -69,7 +70,7 @@ export function takeStatusOnly(next: ApiObject, prev: ApiObject): void {
   const status = next.status;
   const rv = next.metadata?.resourceVersion;
   for (const k of Object.keys(next)) delete next[k];
-  Object.assign(next, structuredClone(prev));
+  Object.assign(next, deepCopy(prev));
   if (status === undefined) delete next.status;
   else next.status = status;
   if (rv !== undefined) next.metadata.resourceVersion = rv;

@@ -9,6 +9,7 @@ import type { ImageStream, NamedTagEventList, TagEvent, TagReference } from "../
 import { validateObjectMeta, validateObjectMetaUpdate } from "../../../api/validation.ts";
 import type { Strategy, StrategyContext } from "../strategy.ts";
 import { deepEqual, isObject, prepareUpdate, rfc3339, takeStatusOnly } from "./common.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 /** Host and port of the integrated registry, as OpenShift 4 names its service. */
 export const REGISTRY_HOST = "image-registry.openshift-image-registry.svc:5000";
@@ -128,7 +129,7 @@ function carryTagGenerations(next: ImageStream, prev: ImageStream): void {
     const p = old.get(t?.name);
     if (!p || t.generation !== undefined && t.generation !== null) continue;
     const { generation: _g, ...rest } = p;
-    const candidate = structuredClone(t);
+    const candidate = deepCopy(t);
     defaultTag(candidate);
     const { generation: _n, ...restNext } = candidate;
     if (deepEqual(rest, restNext)) t.generation = p.generation;

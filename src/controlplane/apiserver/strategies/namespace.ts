@@ -5,6 +5,7 @@ import type { Namespace } from "../../../api/types.ts";
 import { qualifiedNameErrors, validateObjectMeta, validateObjectMetaUpdate } from "../../../api/validation.ts";
 import type { Strategy } from "../strategy.ts";
 import { isObject, oneOf, prepareUpdate, takeStatusOnly } from "./common.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const NAME_LABEL = "kubernetes.io/metadata.name";
 const STANDARD_FINALIZERS = ["kubernetes", "orphan", "foregroundDeletion"];
@@ -37,7 +38,7 @@ export function prepareForFinalize(next: Namespace, prev: Namespace): void {
   const finalizers = next.spec?.finalizers;
   const rv = next.metadata?.resourceVersion;
   for (const k of Object.keys(next)) delete next[k];
-  Object.assign(next, structuredClone(prev));
+  Object.assign(next, deepCopy(prev));
   next.spec = { ...(next.spec ?? {}), finalizers: finalizers ?? [] };
   if (rv !== undefined) next.metadata.resourceVersion = rv;
 }

@@ -8,6 +8,7 @@ import type { PersistentVolumeClaim } from "../../../api/types.ts";
 import { dns1123SubdomainErrors, validateObjectMeta, validateObjectMetaUpdate } from "../../../api/validation.ts";
 import type { Strategy } from "../strategy.ts";
 import { deepEqual, isObject, oneOf, prepareUpdate, takeStatusOnly } from "./common.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 
@@ -46,7 +47,7 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
 /** ValidatePersistentVolumeClaimUpdate: spec fixed except requests, and volumeName once bound. */
 export function validatePersistentVolumeClaimUpdate(next: PersistentVolumeClaim, prev: PersistentVolumeClaim): FieldError[] {
   const errs = [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...validatePersistentVolumeClaim(next)];
-  const n = structuredClone(next.spec ?? {});
+  const n = deepCopy(next.spec ?? {});
   const p = prev.spec ?? {};
   n.resources = p.resources;
   if (!p.volumeName && n.volumeName) n.volumeName = p.volumeName;

@@ -13,6 +13,7 @@ import {
 } from "../../../api/validation.ts";
 import type { Strategy } from "../strategy.ts";
 import { deepEqual, isObject, oneOf, prepareUpdate, takeStatusOnly } from "./common.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const RESTART_POLICIES = ["Always", "Never", "OnFailure"];
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
@@ -328,7 +329,7 @@ export function validatePodUpdate(next: Pod, prev: Pod): FieldError[] {
     return errs;
   }
   // Munge the fields that may change back to their old values, then nothing else may differ.
-  const munged = structuredClone(ns);
+  const munged = deepCopy(ns);
   munged.containers = munged.containers.map((c, i) => ({ ...c, image: ps.containers[i]!.image }));
   if (munged.initContainers) munged.initContainers = munged.initContainers.map((c, i) => ({ ...c, image: ps.initContainers![i]!.image }));
   const oldDeadline = ps["activeDeadlineSeconds"] as number | undefined;

@@ -8,6 +8,7 @@ import type { ApiObject } from "../../../api/types.ts";
 import type { ObjectFilter, WriteOptions } from "../registry.ts";
 import { rfc3339 } from "../strategies/common.ts";
 import { deletedStatus, type VirtualContext, type VirtualResource } from "./virtual.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const GROUP = "image.openshift.io";
 const RESOURCE = `imagestreamtags.${GROUP}`;
@@ -35,7 +36,7 @@ export function tagOf(is: ImageStream, tag: string): ImageStreamTag | undefined 
   if (spec?.annotations) metadata.annotations = { ...spec.annotations };
   return {
     kind: "ImageStreamTag", apiVersion: `${GROUP}/v1`, metadata,
-    tag: spec ? structuredClone(spec) : null,
+    tag: spec ? deepCopy(spec) : null,
     generation: event.generation,
     lookupPolicy: is.spec?.lookupPolicy ?? { local: false },
     image: {
@@ -108,7 +109,7 @@ async function resolveFromOtherStream(c: VirtualContext, ns: string | undefined,
 async function writeTag(c: VirtualContext, ns: string | undefined, name: string, body: ImageStreamTag, opts: WriteOptions, mustBeNew: boolean): Promise<{ object: ApiObject; created: boolean }> {
   const { stream, tag } = splitTagName(name);
   if (!body.tag || typeof body.tag !== "object") throw invalid(`ImageStreamTag.${GROUP}`, name, [fieldRequired("tag")], GROUP);
-  const ref: TagReference = { ...structuredClone(body.tag), name: tag };
+  const ref: TagReference = { ...deepCopy(body.tag), name: tag };
   if (body.metadata.annotations) ref.annotations = { ...body.metadata.annotations };
   delete ref.generation;
   for (let attempt = 0; ; attempt++) {

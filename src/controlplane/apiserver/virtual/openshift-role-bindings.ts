@@ -7,6 +7,7 @@ import type { ApiObject, ObjectReference } from "../../../api/types.ts";
 import type { ObjectFilter } from "../registry.ts";
 import { RBAC_GROUP } from "../strategies/role-binding.ts";
 import type { VirtualResource } from "./virtual.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 const GROUP = "authorization.openshift.io";
 const SA_PREFIX = "system:serviceaccount:";
@@ -60,7 +61,7 @@ export function openShiftOf(rb: ApiObject): OpenShiftRoleBinding {
 /** Re-words an RBAC error with this group (messages name `rolebindings.<group>` / `RoleBinding.<group>`). */
 function regroup(e: unknown): unknown {
   if (!(e instanceof ApiError)) return e;
-  const status = structuredClone(e.status);
+  const status = deepCopy(e.status);
   status.message = (status.message ?? "").split(RBAC_GROUP).join(GROUP);
   if (status.details?.group === RBAC_GROUP) status.details.group = GROUP;
   return new ApiError(status);

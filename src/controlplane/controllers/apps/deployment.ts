@@ -9,6 +9,7 @@ import { surgeAndUnavailable } from "../deploymentconfigs/util.ts";
 import { QueueController } from "../queue-controller.ts";
 import { keyOf } from "../informer.ts";
 import { BY_OWNER_UID, controllerRef, sameJson, wireTime, type ControllerContext } from "../shared.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const DEPLOYMENT_COMPONENT = "deployment-controller";
 export const POD_TEMPLATE_HASH = "pod-template-hash";
@@ -53,7 +54,7 @@ function canonical(v: unknown): unknown {
 /** The template without the pod-template-hash label (what a Deployment's template is compared with). */
 function withoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec | undefined {
   if (!t) return t;
-  const c = structuredClone(t);
+  const c = deepCopy(t);
   if (c.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
@@ -106,7 +107,7 @@ export class DeploymentController extends QueueController {
     }
     if (!current) {
       const hash = podTemplateHash(d.spec.template);
-      const template = structuredClone(d.spec.template ?? { spec: { containers: [] } });
+      const template = deepCopy(d.spec.template ?? { spec: { containers: [] } });
       template.metadata ??= {};
       template.metadata.labels = { ...template.metadata.labels, [POD_TEMPLATE_HASH]: hash };
       const activeOld = olds.some((rs) => (rs.spec.replicas ?? 0) > 0);

@@ -10,6 +10,7 @@ import { keyOf } from "../informer.ts";
 import { isPodReady } from "../pod-ordering.ts";
 import { BY_OWNER_UID, controllerRef, sameJson, type ControllerContext } from "../shared.ts";
 import { podTemplateHash } from "./deployment.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const STATEFULSET_COMPONENT = "statefulset-controller";
 export const REVISION_LABEL = "controller-revision-hash";
@@ -127,7 +128,7 @@ export class StatefulSetController extends QueueController {
     for (const t of set.spec.volumeClaimTemplates ?? []) {
       const claim = claimName(t.metadata.name ?? "", name, i);
       if (this.claims.get(`${ns}/${claim}`)) continue;
-      const pvc = structuredClone(t) as unknown as PersistentVolumeClaim;
+      const pvc = deepCopy(t) as unknown as PersistentVolumeClaim;
       pvc.apiVersion = "v1";
       pvc.kind = "PersistentVolumeClaim";
       const labels = { ...set.spec.selector?.matchLabels, ...pvc.metadata.labels };
@@ -145,7 +146,7 @@ export class StatefulSetController extends QueueController {
   private newPod(set: StatefulSet, i: number, revision: string): Pod {
     const name = set.metadata.name ?? "";
     const podName = `${name}-${i}`;
-    const t = structuredClone(set.spec.template ?? { spec: { containers: [] } });
+    const t = deepCopy(set.spec.template ?? { spec: { containers: [] } });
     const spec = t.spec;
     spec.hostname = podName;
     if (set.spec.serviceName) spec.subdomain = set.spec.serviceName;

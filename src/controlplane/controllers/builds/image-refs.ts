@@ -2,6 +2,7 @@
 // ImageStreamTag resolves to a pull spec, and the TagEvent a push records. Pure functions,
 // shared by the instantiate action and the build controllers.
 import type { BuildStrategy, CommonBuildSpec, ImageReference, ImageStream, TagEvent } from "../../../api/openshift-types.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 /** The strategy sub-object's `from` (the builder image, or the Docker base-image override). */
 export function strategyFrom(strategy: BuildStrategy | undefined): ImageReference | undefined {
@@ -85,7 +86,7 @@ export function randomHex(random: () => number, length = 64): string {
  * an ImageStreamMapping from the registry does). Does not mutate.
  */
 export function withPushedEvent(is: ImageStream, tag: string, event: TagEvent): NonNullable<ImageStream["status"]> {
-  const status = structuredClone(is.status ?? {});
+  const status = deepCopy(is.status ?? {});
   const tags = (status.tags ??= []);
   let list = tags.find((t) => t.tag === tag);
   if (!list) tags.push((list = { tag, items: [] }));

@@ -13,6 +13,7 @@ import {
   DEPLOYMENT_REPLICAS, DESIRED_REPLICAS, LAST_STEP, STATUS_REASON, decodeDc, detailsFor, isTerminal, newVersionCause,
   phaseOf, rcForVersion, rcNameFor, resolveImageTriggers, surgeAndUnavailable, triggerSource, versionOf, type DeploymentPhase,
 } from "./util.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const DC_COMPONENT = "deploymentconfig-controller";
 /** The image the deployer pod claims to run (OpenShift's deployer). */
@@ -124,7 +125,7 @@ export class DeploymentConfigController extends QueueController {
   }
 
   private async updateRc(rc: ReplicationController, mutate: (rc: ReplicationController) => void): Promise<ReplicationController> {
-    const next = structuredClone(rc);
+    const next = deepCopy(rc);
     next.metadata.annotations ??= {};
     mutate(next);
     if (sameJson(next, rc)) return rc;

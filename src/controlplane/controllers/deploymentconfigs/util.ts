@@ -4,6 +4,7 @@
 import type { DeploymentConfig, DeploymentTriggerPolicy, ImageStream } from "../../../api/openshift-types.ts";
 import type { OwnerReference, PodTemplateSpec, ReplicationController } from "../../../api/types.ts";
 import { sameJson } from "../shared.ts";
+import { deepCopy } from "../../../api/copy.ts";
 
 export const DC_NAME = "openshift.io/deployment-config.name";
 export const DC_LATEST_VERSION = "openshift.io/deployment-config.latest-version";
@@ -115,7 +116,7 @@ function setImages(template: PodTemplateSpec | undefined, names: string[], image
  */
 export function resolveImageTriggers(dc: DeploymentConfig, lookup: (ns: string, name: string) => ImageStream | undefined,
   opts: { all?: boolean } = {}): DeploymentConfig | undefined {
-  const next = structuredClone(dc);
+  const next = deepCopy(dc);
   let changed = false;
   for (const t of imageTriggers(next)) {
     const p = t.imageChangeParams!;
@@ -193,14 +194,14 @@ export function rcForVersion(dc: DeploymentConfig): ReplicationController {
   const name = dc.metadata.name ?? "";
   const version = dc.status?.latestVersion ?? 0;
   const rcName = rcNameFor(name, version);
-  const template = structuredClone(dc.spec.template ?? { spec: { containers: [] } });
+  const template = deepCopy(dc.spec.template ?? { spec: { containers: [] } });
   template.metadata ??= {};
   template.metadata.labels = { ...template.metadata.labels, deploymentconfig: name, deployment: rcName };
   template.metadata.annotations = {
     ...template.metadata.annotations,
     [DEPLOYMENT_NAME]: rcName, [DC_NAME]: name, [DC_LATEST_VERSION]: String(version),
   };
-  const encoded = structuredClone(dc);
+  const encoded = deepCopy(dc);
   delete encoded.metadata.managedFields;
   const rc: ReplicationController = {
     apiVersion: "v1", kind: "ReplicationController",
@@ -236,14 +237,14 @@ export function rcForVersion(dc: DeploymentConfig): ReplicationController {
 export function generateRollback(from: DeploymentConfig, to: DeploymentConfig, spec: {
   includeTemplate?: boolean; includeTriggers?: boolean; includeReplicationMeta?: boolean; includeStrategy?: boolean;
 }): { dc: DeploymentConfig; disabled: string[] } {
-  const dc = structuredClone(from);
-  if (spec.includeTemplate) dc.spec.template = structuredClone(to.spec.template);
+  const dc = deepCopy(from);
+  if (spec.includeTemplate) dc.spec.template = deepCopy(to.spec.template);
   if (spec.includeReplicationMeta) {
     dc.spec.replicas = to.spec.replicas;
-    dc.spec.selector = structuredClone(to.spec.selector);
+    dc.spec.selector = deepCopy(to.spec.selector);
   }
-  if (spec.includeTriggers) dc.spec.triggers = structuredClone(to.spec.triggers);
-  if (spec.includeStrategy) dc.spec.strategy = structuredClone(to.spec.strategy);
+  if (spec.includeTriggers) dc.spec.triggers = deepCopy(to.spec.triggers);
+  if (spec.includeStrategy) dc.spec.strategy = deepCopy(to.spec.strategy);
   const disabled: string[] = [];
   for (const t of imageTriggers(dc)) {
     if (t.imageChangeParams!.automatic) disabled.push(t.imageChangeParams!.from?.name ?? "");
