@@ -82,12 +82,26 @@ export function parseWarnings(header: string | undefined): string[] {
  * The error for a non-2xx response: the Status the server sent, or one invented from the
  * code as client-go does (`the server could not find the requested resource (get pods web)`).
  */
+/**
+ * Makes an error without capturing a stack trace: an answer from the server has no useful
+ * stack on this side, and controllers meet conflicts and not-founds by the thousand.
+ */
+function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function errorFromResponse(res: ApiResponse, method: string, ctx: Ctx = {}): ApiError {
   const body = res.body ?? "";
   try {
     const parsed = JSON.parse(body) as Partial<Status>;
     if (parsed && parsed.kind === "Status" && typeof parsed.code === "number") {
-      return new ApiError({ apiVersion: "v1", metadata: {}, status: "Failure", ...parsed } as Status);
+      return withoutStack(() => new ApiError({ apiVersion: "v1", metadata: {}, status: "Failure", ...parsed } as Status));
     }
   } catch {
     // not JSON: fall through to an invented Status
@@ -127,7 +141,7 @@ export function errorFromResponse(res: ApiResponse, method: string, ctx: Ctx = {
     ...(ctx.ref ? { ...(ctx.ref.group ? { group: ctx.ref.group } : {}), kind: ctx.ref.resource } : {}),
     causes: [{ reason: "UnexpectedServerResponse", message: serverMessage }],
   };
-  return new ApiError(failure(code, reason, message, details));
+  return withoutStack(() => new ApiError(failure(code, reason, message, details)));
 }
 
 function parseJson<T>(res: ApiResponse): T {

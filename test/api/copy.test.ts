@@ -1,6 +1,6 @@
 // deepCopy: a full, unfrozen, unshared copy of JSON-shaped API objects.
 import { expect, test } from "vitest";
-import { deepCopy } from "../../src/api/copy.ts";
+import { deepCopy, jsonCopy } from "../../src/api/copy.ts";
 
 test("copies nested objects and arrays without sharing or freezing", () => {
   const pod = Object.freeze({
@@ -28,4 +28,12 @@ test("keeps scalars and the types of non-plain objects", () => {
   expect(copied.when.getTime()).toBe(0);
   const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: [1, { b: 2 }] });
   expect(deepCopy(bare)).toEqual({ a: [1, { b: 2 }] });
+});
+
+test("jsonCopy gives what a JSON round trip gives", () => {
+  const status = { phase: "Running", podIP: undefined, conditions: [{ type: "Ready", status: "True", reason: undefined }],
+    list: [1, undefined, "x"], nested: { a: { b: null } }, when: new Date(0) };
+  const copied = jsonCopy(status);
+  expect(copied).toStrictEqual(JSON.parse(JSON.stringify(status)));
+  expect(copied.conditions[0]).not.toBe(status.conditions[0]);
 });

@@ -1,7 +1,9 @@
 // A minion: the kubelet's role as an API client. Registers (or adopts) its Node, posts status
 // heartbeats, watches the pods bound to it and runs them through a Runtime, writing their
 // status back only when it changed; confirms graceful deletions.
+import { jsonCopy } from "../../api/copy.ts";
 import { badRequest, isApiError } from "../../api/errors.ts";
+import { jsonEqual } from "../../api/patch.ts";
 import type { Node, Pod, PodStatus } from "../../api/types.ts";
 import type { ApiClient } from "../../client/api-client.ts";
 import type { Clock } from "../../deps.ts";
@@ -351,7 +353,7 @@ class MinionImpl implements Minion {
     let base = pod;
     for (let attempt = 0; attempt < 3; attempt++) {
       const next = mergeStatus(base.status, rs);
-      if (canonical(next) === canonical(base.status ?? {})) return;
+      if (jsonEqual(next, base.status ?? {})) return;
       const body = {
         apiVersion: "v1", kind: "Pod",
         metadata: { name: base.metadata.name, namespace: base.metadata.namespace, uid: base.metadata.uid, resourceVersion: base.metadata.resourceVersion },
@@ -422,17 +424,7 @@ export function mergeStatus(prev: PodStatus | undefined, rs: PodRuntimeStatus): 
   if (rs.podIP) { next.podIP = rs.podIP; next.podIPs = [{ ip: rs.podIP }]; }
   else { delete next.podIP; delete next.podIPs; }
   if (rs.initContainerStatuses) next.initContainerStatuses = rs.initContainerStatuses;
-  return JSON.parse(JSON.stringify(next)) as PodStatus;
-}
-
-/** JSON with sorted keys, so equal statuses compare equal whatever their key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => {
-    if (x && typeof x === "object" && !Array.isArray(x)) {
-      return Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return x;
-  });
+  return jsonCopy(next);
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string> | undefined): boolean {

@@ -2,6 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import type { StatementSync } from "node:sqlite";
 import type { ApiObject } from "../../api/types.ts";
+import { SortedKeys } from "./sorted-keys.ts";
 import { StoreError } from "./store.ts";
 import type { ListResult, Store, StoreEvent } from "./store.ts";
 
@@ -77,7 +78,7 @@ class SqliteStore implements Store {
   private readonly historySize: number;
 
   private readonly items = new Map<string, Entry>();
-  private keys: string[] = [];               // sorted, for prefix listing
+  private keys = new SortedKeys();            // for prefix listing
   private committedRev: number;
   private nextRev: number;
 
@@ -106,7 +107,7 @@ class SqliteStore implements Store {
       this.items.set(r.key, { rev: Number(r.rev), json: r.value });
       if (Number(r.rev) > maxRev) maxRev = Number(r.rev);
     }
-    this.keys = [...this.items.keys()].sort(compareKeys);
+    this.keys = new SortedKeys(this.items.keys());
     const meta = this.db.prepare("SELECT value FROM meta WHERE name = 'rev'").get() as { value: number } | undefined;
     this.committedRev = Math.max(maxRev, meta ? Number(meta.value) : 0);
     this.nextRev = this.committedRev + 1;
@@ -123,8 +124,7 @@ class SqliteStore implements Store {
 
   list(prefix: string): ListResult {
     const items: ApiObject[] = [];
-    for (let i = lowerBound(this.keys, prefix); i < this.keys.length; i++) {
-      const k = this.keys[i]!;
+    for (const k of this.keys.from(prefix)) {
       if (!k.startsWith(prefix)) break;
       items.push(frozenOf(this.items.get(k)!));
     }
@@ -256,12 +256,12 @@ class SqliteStore implements Store {
       const prev = before ? frozenOf(before) : undefined;
       if (op.kind === "put") {
         const entry: Entry = { rev: op.rev, json: op.json };
-        if (!before) insertSorted(this.keys, op.key);
+        if (!before) this.keys.add(op.key);
         this.items.set(op.key, entry);
         events.push({ type: before ? "MODIFIED" : "ADDED", key: op.key, rev: op.rev, object: frozenOf(entry), ...(prev ? { prev } : {}) });
       } else {
         this.items.delete(op.key);
-        removeSorted(this.keys, op.key);
+        this.keys.delete(op.key);
         events.push({ type: "DELETED", key: op.key, rev: op.rev, object: frozenOf({ rev: op.rev, json: op.json }), ...(prev ? { prev } : {}) });
       }
     }
@@ -315,30 +315,4 @@ function deepFreeze<T>(v: T): T {
     Object.freeze(v);
   }
   return v;
-}
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Index of the first key >= k. */
-function lowerBound(keys: string[], k: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertSorted(keys: string[], k: string): void {
-  const i = lowerBound(keys, k);
-  if (keys[i] !== k) keys.splice(i, 0, k);
-}
-
-function removeSorted(keys: string[], k: string): void {
-  const i = lowerBound(keys, k);
-  if (keys[i] === k) keys.splice(i, 1);
 }
