@@ -1,10 +1,11 @@
 // Gives memory back after a burst. Creating tens of thousands of objects in a minute leaves V8's
 // old generation with hundreds of MiB of pages that are mostly empty once the burst's garbage
 // is swept; V8 compacts them only when the process goes idle, and a control plane with minions
-// heartbeating never does. When the old generation has stopped growing and much of it is free,
-// one memory-reducing collection (what V8 runs under memory pressure) moves the live objects
-// together and returns the empty pages to the system. It pauses the process for roughly a
-// second per GiB of live heap, so it runs rarely: only after a burst, at most every few minutes.
+// heartbeating never does. When the old generation has stopped growing and the last full
+// collection found much of it free, one memory-reducing collection (what V8 runs under memory
+// pressure) moves the live objects together and returns the empty pages to the system. It
+// pauses the process for roughly a second per GiB of live heap, so it runs rarely: only after a
+// burst, at most every few minutes.
 
 /** The old generation's size and the part of it in use, in bytes. */
 export interface OldSpace {
@@ -13,8 +14,12 @@ export interface OldSpace {
 }
 
 export interface MemoryReducerOptions {
-  /** How often to look (default 10 s). */
+  /** How often to look (default 3 s). */
   intervalMs?: number;
+  /** Looks in a row that must find the old generation grown by less than quietGrowthBytes (default 2). */
+  quietLooks?: number;
+  /** Growth between two looks that still counts as quiet: steady work grows it a little (default 32 MiB). */
+  quietGrowthBytes?: number;
   /** Free bytes the old generation must hold before compacting (default 256 MiB). */
   minFreeBytes?: number;
   /** Free share of the old generation before compacting (default 0.4). */
@@ -25,15 +30,17 @@ export interface MemoryReducerOptions {
   onCompact?: (before: OldSpace, after: OldSpace, pauseMs: number) => void;
 }
 
+type Limits = Required<Pick<MemoryReducerOptions, "minFreeBytes" | "minFreeRatio" | "minGapMs" | "quietLooks">>;
+
 /**
- * Whether to compact now: the old generation did not grow since the last look (the burst is
- * over), enough of it is free, and the last compaction is old enough.
+ * Whether to compact now: the old generation (`size` bytes) has not grown for `quiet` looks in
+ * a row (the burst is over), the last full collection left enough of it free (`live` bytes in
+ * use just after it), and the last compaction is old enough.
  */
-export function shouldCompact(now: OldSpace, previous: OldSpace | undefined, msSinceLast: number,
-  opts: Required<Pick<MemoryReducerOptions, "minFreeBytes" | "minFreeRatio" | "minGapMs">>): boolean {
-  if (previous === undefined || now.size > previous.size) return false;
-  const free = now.size - now.used;
-  return free >= opts.minFreeBytes && free >= opts.minFreeRatio * now.size && msSinceLast >= opts.minGapMs;
+export function shouldCompact(size: number, live: number | undefined, quiet: number, msSinceLast: number, opts: Limits): boolean {
+  if (quiet < opts.quietLooks || live === undefined) return false;
+  const free = size - live;
+  return free >= opts.minFreeBytes && free >= opts.minFreeRatio * size && msSinceLast >= opts.minGapMs;
 }
 
 /** The old generation as V8 reports it now. */
@@ -58,27 +65,46 @@ export function compactHeap(): void {
   gcFunction({ type: "major", execution: "sync", flavor: "last-resort" });
 }
 
-/** Starts looking every intervalMs; returns the function that stops it. The timer never keeps the process alive. */
+/** Starts looking every intervalMs; returns the function that stops it. Nothing it starts keeps the process alive. */
 export function startMemoryReducer(opts: MemoryReducerOptions = {}): () => void {
-  const limits = {
+  const limits: Limits = {
     minFreeBytes: opts.minFreeBytes ?? 256 * 1024 * 1024,
     minFreeRatio: opts.minFreeRatio ?? 0.4,
     minGapMs: opts.minGapMs ?? 5 * 60_000,
+    quietLooks: opts.quietLooks ?? 2,
   };
-  let previous: OldSpace | undefined;
+  const quietGrowth = opts.quietGrowthBytes ?? 32 * 1024 * 1024;
+  // Between full collections "used" counts dead objects too: what the old generation holds
+  // live is read just after each one.
+  const { PerformanceObserver, constants } = process.getBuiltinModule("node:perf_hooks");
+  let live: number | undefined;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) live = oldSpace().used;
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  let previous: number | undefined;
+  let quiet = 0;
   let last = -Infinity;
   const timer = setInterval(() => {
     const now = oldSpace();
+    quiet = previous !== undefined && now.size <= previous + quietGrowth ? quiet + 1 : 0;
+    previous = now.size;
     const at = performance.now();
-    if (shouldCompact(now, previous, at - last, limits)) {
+    if (shouldCompact(now.size, live, quiet, at - last, limits)) {
       compactHeap();
       last = performance.now();
-      previous = oldSpace();
-      opts.onCompact?.(now, previous, last - at);
-      return;
+      const after = oldSpace();
+      previous = after.size;
+      live = after.used;
+      quiet = 0;
+      opts.onCompact?.(now, after, last - at);
     }
-    previous = now;
-  }, opts.intervalMs ?? 10_000);
+  }, opts.intervalMs ?? 3_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    observer.disconnect();
+  };
 }

@@ -1,21 +1,21 @@
 // The memory reducer: when it decides to compact, and that the compaction it runs is real.
 import { expect, test } from "vitest";
-import { compactHeap, oldSpace, shouldCompact } from "../../src/controlplane/memory-reducer.ts";
+import { compactHeap, oldSpace, shouldCompact, startMemoryReducer } from "../../src/controlplane/memory-reducer.ts";
 
 const MiB = 1024 * 1024;
-const limits = { minFreeBytes: 256 * MiB, minFreeRatio: 0.4, minGapMs: 300_000 };
+const limits = { minFreeBytes: 256 * MiB, minFreeRatio: 0.4, minGapMs: 300_000, quietLooks: 2 };
 
 test.each([
-  ["first look: nothing to compare with", { size: 900 * MiB, used: 400 * MiB }, undefined, Infinity, false],
-  ["burst over, half free", { size: 900 * MiB, used: 400 * MiB }, { size: 900 * MiB, used: 500 * MiB }, Infinity, true],
-  ["still growing", { size: 950 * MiB, used: 400 * MiB }, { size: 900 * MiB, used: 500 * MiB }, Infinity, false],
-  ["shrinking counts as over", { size: 880 * MiB, used: 400 * MiB }, { size: 900 * MiB, used: 500 * MiB }, Infinity, true],
-  ["too little free in bytes", { size: 400 * MiB, used: 200 * MiB }, { size: 400 * MiB, used: 200 * MiB }, Infinity, false],
-  ["too little free as a share", { size: 2000 * MiB, used: 1500 * MiB }, { size: 2000 * MiB, used: 1500 * MiB }, Infinity, false],
-  ["compacted a minute ago", { size: 900 * MiB, used: 400 * MiB }, { size: 900 * MiB, used: 400 * MiB }, 60_000, false],
-  ["compacted five minutes ago", { size: 900 * MiB, used: 400 * MiB }, { size: 900 * MiB, used: 400 * MiB }, 300_000, true],
-])("%s", (_what, now, previous, sinceLast, expected) => {
-  expect(shouldCompact(now, previous, sinceLast, limits)).toBe(expected);
+  ["burst over, half free", 900 * MiB, 400 * MiB, 2, Infinity, true],
+  ["no full collection seen yet", 900 * MiB, undefined, 2, Infinity, false],
+  ["not quiet for long enough", 900 * MiB, 400 * MiB, 1, Infinity, false],
+  ["still growing", 950 * MiB, 400 * MiB, 0, Infinity, false],
+  ["too little free in bytes", 400 * MiB, 200 * MiB, 5, Infinity, false],
+  ["too little free as a share", 2000 * MiB, 1500 * MiB, 5, Infinity, false],
+  ["compacted a minute ago", 900 * MiB, 400 * MiB, 5, 60_000, false],
+  ["compacted five minutes ago", 900 * MiB, 400 * MiB, 5, 300_000, true],
+])("%s", (_what, size, live, quiet, sinceLast, expected) => {
+  expect(shouldCompact(size, live, quiet, sinceLast, limits)).toBe(expected);
 });
 
 test("compactHeap gives back the pages a burst left mostly empty", () => {
@@ -34,4 +34,19 @@ test("compactHeap gives back the pages a burst left mostly empty", () => {
   expect(after.size).toBeLessThan(before.size);
   expect(after.size - after.used).toBeLessThan(64 * MiB);
   expect(settled.size).toBeGreaterThan(0);
+});
+
+test("startMemoryReducer compacts after a full collection once the old generation stops growing, and stops when told", async () => {
+  const seen: number[] = [];
+  const stop = startMemoryReducer({ intervalMs: 20, quietLooks: 2, minFreeBytes: 0, minFreeRatio: 0, minGapMs: 60_000,
+    onCompact: (_before, after, ms) => seen.push(after.size, ms) });
+  try {
+    compactHeap();                                // a full collection for the reducer to see
+    await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(seen.length).toBe(2);                  // once: the next is at least a minute away
+    expect(seen[0]).toBeGreaterThan(0);
+  } finally {
+    stop();
+  }
 });
