@@ -104,7 +104,7 @@ export function mayTalkToServer(argv: readonly string[]): boolean {
  * The process's Deps, built once by bin/skiff.ts. config() and client() are lazy and
  * cached, and read `flags` when first called (main sets them first). The kubeconfig loader,
  * HTTP transport and client are imported on first use, so `skiff --help` and
- * `skiff version --client` load neither undici nor the control plane.
+ * `skiff version --client` load neither the network modules nor the control plane.
  */
 export function realDeps(): Deps {
   const out = process.stdout;

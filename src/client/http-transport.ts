@@ -3,7 +3,8 @@
 // Requests are HTTP/1.1 written straight onto node:net / node:tls sockets (http1.ts): node:https
 // would load the whole HTTP client and server machinery, and undici compiles a WASM parser on
 // import (~45 ms, more than kubectl's whole `get pods`), neither of which a one-shot CLI can
-// afford. undici serves the one case left, a cluster's `proxy-url`, and is loaded only then.
+// afford. A cluster's `proxy-url` (http or https) works as Go's transport does: a CONNECT
+// tunnel to an https server, requests in absolute form to an http one.
 import type { Socket } from "node:net";
 import type { SecureContext } from "node:tls";
 import { readResponse, requestHead, type ResponseHead } from "./http1.ts";
@@ -30,48 +31,64 @@ export function isStreamingRequest(req: ApiRequest): boolean {
  * connections are kept for the next request and never keep the process alive.
  */
 export function createHttpTransport(conn: Connection): Transport {
-  if (conn.proxyUrl) return createProxyTransport(conn);
   const target = targetOf(conn.server);
   const base = new URL(conn.server.replace(/\/+$/, ""));
   const secure = base.protocol === "https:";
   const prefix = base.pathname === "/" ? "" : base.pathname;
   const host = base.hostname.replace(/^\[|\]$/g, "");
   const port = Number(base.port || (secure ? 443 : 80));
+  const proxy = conn.proxyUrl ? proxyOf(conn.proxyUrl) : undefined;
   const idle = new Set<Socket>();
   const open = new Set<Socket>();
   let context: SecureContext | undefined;
+  let proxyContext: SecureContext | undefined;
 
-  /** A new connection: the socket at once (so a timeout or abort can destroy it), ready once it is usable. */
-  const connect = (): { socket: Socket; ready: Promise<void> } => {
-    let socket: Socket;
-    if (secure) {
-      const tls = process.getBuiltinModule("node:tls");
-      context ??= tls.createSecureContext({ ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem });
-      // SNI names a host, never an address (as node:https and Go do).
-      const servername = conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? undefined : host);
-      socket = tls.connect({ host, port, secureContext: context, servername, rejectUnauthorized: !conn.insecureSkipTlsVerify });
-    } else {
-      socket = process.getBuiltinModule("node:net").connect({ host, port });
-    }
+  const track = (socket: Socket): Socket => {
     socket.setNoDelay(true);
     open.add(socket);
     socket.once("close", () => open.delete(socket));
     // Errors are handled by whoever uses the socket; between uses one must not crash the process.
     socket.on("error", () => undefined);
-    const ready = new Promise<void>((resolve, reject) => {
-      const onError = (e: Error): void => { done(); reject(e); };
-      const onClose = (): void => { done(); reject(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })); };
-      const onReady = (): void => { done(); resolve(); };
-      const done = (): void => {
-        socket.off("error", onError);
-        socket.off("close", onClose);
-        socket.off(secure ? "secureConnect" : "connect", onReady);
-      };
-      socket.once("error", onError);
-      socket.once("close", onClose);
-      socket.once(secure ? "secureConnect" : "connect", onReady);
+    return socket;
+  };
+
+  /** The TLS session to the API server, over `over` (a proxy tunnel) or a new TCP connection. */
+  const secureSocket = (over?: Socket): Socket => {
+    const tls = process.getBuiltinModule("node:tls");
+    context ??= tls.createSecureContext({ ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem });
+    // SNI names a host, never an address (as node:https and Go do).
+    const servername = conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? undefined : host);
+    return track(tls.connect({ host, port, socket: over, secureContext: context, servername, rejectUnauthorized: !conn.insecureSkipTlsVerify }));
+  };
+
+  /** A TCP (or, for an https proxy, TLS) connection to the proxy. */
+  const proxySocket = (p: ProxyTarget): Socket => {
+    if (!p.secure) return track(process.getBuiltinModule("node:net").connect({ host: p.host, port: p.port }));
+    const tls = process.getBuiltinModule("node:tls");
+    proxyContext ??= tls.createSecureContext({});
+    const servername = process.getBuiltinModule("node:net").isIP(p.host) ? undefined : p.host;
+    return track(tls.connect({ host: p.host, port: p.port, secureContext: proxyContext, servername }));
+  };
+
+  /**
+   * A new connection: `socket` at once (so a timeout or abort can destroy it), `ready` with
+   * the socket to talk HTTP on once it is usable (through a proxy, the TLS session inside the
+   * tunnel).
+   */
+  const connect = (): { socket: Socket; ready: Promise<Socket> } => {
+    if (!proxy) {
+      const socket = secure ? secureSocket() : track(process.getBuiltinModule("node:net").connect({ host, port }));
+      return { socket, ready: whenReady(socket, secure).then(() => socket) };
+    }
+    const raw = proxySocket(proxy);
+    const ready = whenReady(raw, proxy.secure).then(async () => {
+      if (!secure) return raw;
+      await tunnel(raw, `${host.includes(":") ? `[${host}]` : host}:${port}`, proxy.authorization);
+      const inner = secureSocket(raw);
+      await whenReady(inner, true);
+      return inner;
     });
-    return { socket, ready };
+    return { socket: raw, ready };
   };
 
   /** Keeps a socket whose exchange ended cleanly for the next request; drops it when it closes. */
@@ -100,7 +117,10 @@ export function createHttpTransport(conn: Connection): Transport {
     async request(req: ApiRequest): Promise<ApiResponse> {
       const streaming = isStreamingRequest(req);
       const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
-      const head = requestHead(req.method, `${prefix}${req.path}${qs}`, base.host, { ...authHeaders(conn), ...(req.headers ?? {}) }, req.body);
+      // Through a proxy, a plain-HTTP request names its whole URL (RFC 9112 §3.2.2).
+      const origin = proxy && !secure ? base.origin : "";
+      const headers = { ...authHeaders(conn), ...(origin && proxy?.authorization ? { "proxy-authorization": proxy.authorization } : {}), ...(req.headers ?? {}) };
+      const head = requestHead(req.method, `${origin}${prefix}${req.path}${qs}`, base.host, headers, req.body);
       if (req.signal?.aborted) throw req.signal.reason;
       // A stream's timeout covers only the wait for its headers: a quiet watch is healthy.
       const timeoutMs = conn.requestTimeoutMs > 0 ? conn.requestTimeoutMs : 0;
@@ -117,7 +137,7 @@ export function createHttpTransport(conn: Connection): Transport {
           else {
             const c = connect();
             current = c.socket;
-            await c.ready;
+            current = await c.ready;
           }
           if (timedOut) { current.destroy(); throw new Error("timeout"); }
           if (req.signal?.aborted) { current.destroy(); throw req.signal.reason; }
@@ -167,41 +187,88 @@ export function createHttpTransport(conn: Connection): Transport {
   };
 }
 
-/** The same Transport through an HTTP proxy (`proxy-url`), on undici's ProxyAgent. */
-function createProxyTransport(conn: Connection): Transport {
-  const target = targetOf(conn.server);
-  const base = conn.server.replace(/\/+$/, "");
-  let dispatcher: import("undici").Dispatcher | undefined;
-  return {
-    target,
-    async request(req: ApiRequest): Promise<ApiResponse> {
-      const undici = await import("undici");
-      const tls = { ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem,
-        rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.tlsServerName };
-      dispatcher ??= new undici.ProxyAgent({ uri: conn.proxyUrl!, requestTls: tls, allowH2: false });
-      const streaming = isStreamingRequest(req);
-      const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
-      const timeout = conn.requestTimeoutMs > 0 && !streaming ? AbortSignal.timeout(conn.requestTimeoutMs) : undefined;
-      const signal = timeout && req.signal ? AbortSignal.any([timeout, req.signal]) : timeout ?? req.signal;
-      try {
-        const res = await undici.request(`${base}${req.path}${qs}`, {
-          dispatcher, method: req.method, headers: { ...authHeaders(conn), ...(req.headers ?? {}) }, body: req.body, signal,
-        });
-        const out: ApiResponse = { status: res.statusCode, headers: flattenHeaders(res.headers) };
-        if (streaming && res.statusCode >= 200 && res.statusCode < 300) out.stream = streamBody(res.body, req.signal);
-        else out.body = await res.body.text();
-        return out;
-      } catch (e) {
-        if (req.signal?.aborted && !timeout?.aborted) throw e;
-        throw toConnectionError(e, target, timeout?.aborted === true);
+/** Resolves once the socket is connected (TLS: its handshake done); rejects on error or close. */
+function whenReady(socket: Socket, secure: boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (e: Error): void => { done(); reject(e); };
+    const onClose = (): void => { done(); reject(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })); };
+    const onReady = (): void => { done(); resolve(); };
+    const done = (): void => {
+      socket.off("error", onError);
+      socket.off("close", onClose);
+      socket.off(secure ? "secureConnect" : "connect", onReady);
+    };
+    socket.once("error", onError);
+    socket.once("close", onClose);
+    socket.once(secure ? "secureConnect" : "connect", onReady);
+  });
+}
+
+interface ProxyTarget {
+  host: string;
+  port: number;
+  secure: boolean;
+  /** Proxy-Authorization, from the URL's user and password. */
+  authorization?: string;
+}
+
+/** A kubeconfig `proxy-url`; http and https proxies only (kubectl's socks5 is not supported). */
+export function proxyOf(url: string): ProxyTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConnectionError(url, false, `proxyconnect: invalid proxy URL "${url}"`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    throw new ConnectionError(url, false, `proxyconnect: proxy scheme "${u.protocol.replace(/:$/, "")}" is not supported (http and https are)`);
+  }
+  const secure = u.protocol === "https:";
+  const user = decodeURIComponent(u.username);
+  const authorization = u.username || u.password
+    ? `Basic ${Buffer.from(`${user}:${decodeURIComponent(u.password)}`).toString("base64")}` : undefined;
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port || (secure ? 443 : 80)), secure, authorization };
+}
+
+/** Asks the proxy on `socket` for a tunnel to `authority` (host:port); resolves once it answers 2xx. */
+function tunnel(socket: Socket, authority: string, authorization: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const done = (): void => {
+      socket.off("data", onData);
+      socket.off("error", onError);
+      socket.off("close", onClose);
+    };
+    const onError = (e: Error): void => { done(); reject(e); };
+    const onClose = (): void => { done(); reject(Object.assign(new Error("proxyconnect: the proxy closed the connection"), { code: "ECONNRESET" })); };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      const end = buf.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (buf.length > 64 * 1024) { done(); socket.destroy(); reject(new Error("proxyconnect: the proxy's answer is too long")); }
+        return;
       }
-    },
-    async close(): Promise<void> {
-      const d = dispatcher;
-      dispatcher = undefined;
-      if (d) await d.destroy();
-    },
-  };
+      done();
+      const status = /^HTTP\/1\.[01] (\d{3})(?: ([^\r\n]*))?/.exec(buf.subarray(0, end).toString("latin1"));
+      if (!status || status[1]![0] !== "2") {
+        socket.destroy();
+        reject(new Error(`proxyconnect: ${status ? `${status[1]} ${status[2] ?? ""}`.trim() : "the proxy's answer is not HTTP"}`));
+        return;
+      }
+      // The server speaks only after our TLS hello: nothing may follow the proxy's answer yet.
+      if (buf.length > end + 4) {
+        socket.destroy();
+        reject(new Error("proxyconnect: the proxy sent data before the tunnel was used"));
+        return;
+      }
+      socket.pause();
+      resolve();
+    };
+    socket.on("data", onData);
+    socket.once("error", onError);
+    socket.once("close", onClose);
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n${authorization ? `proxy-authorization: ${authorization}\r\n` : ""}\r\n`, "latin1");
+  });
 }
 
 function authHeaders(conn: Connection): Record<string, string | string[]> {
@@ -213,12 +280,6 @@ function authHeaders(conn: Connection): Record<string, string | string[]> {
   if (conn.impersonate?.uid) h["impersonate-uid"] = conn.impersonate.uid;
   if (conn.impersonate?.groups?.length) h["impersonate-group"] = conn.impersonate.groups;
   return h;
-}
-
-function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
 }
 
 /**
@@ -253,7 +314,7 @@ const TLS_UNKNOWN_AUTHORITY = new Set([
   "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
 ]);
 
-/** Maps a Node/undici network error to kubectl's wording of the Go error it would have seen. */
+/** Maps a Node network error to kubectl's wording of the Go error it would have seen. */
 export function toConnectionError(e: unknown, target: string, timedOut = false): ConnectionError {
   const errs: Array<Error & { code?: string; cause?: unknown }> = [];
   const collect = (x: unknown): void => {
@@ -266,12 +327,12 @@ export function toConnectionError(e: unknown, target: string, timedOut = false):
   const codes = errs.map((x) => x.code ?? "");
   const has = (c: string): boolean => codes.includes(c);
   if (has("ECONNREFUSED")) return new ConnectionError(target, true, `dial tcp ${target}: connect: connection refused`);
-  if (timedOut || has("UND_ERR_HEADERS_TIMEOUT") || errs.some((x) => x.name === "TimeoutError"))
+  if (timedOut || errs.some((x) => x.name === "TimeoutError"))
     return new ConnectionError(target, false, "net/http: request canceled (Client.Timeout exceeded while awaiting headers)");
-  if (has("UND_ERR_CONNECT_TIMEOUT") || has("ETIMEDOUT")) return new ConnectionError(target, false, `dial tcp ${target}: i/o timeout`);
+  if (has("ETIMEDOUT")) return new ConnectionError(target, false, `dial tcp ${target}: i/o timeout`);
   if (has("ENOTFOUND") || has("EAI_AGAIN"))
     return new ConnectionError(target, false, `dial tcp: lookup ${target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}: no such host`);
-  if (has("ECONNRESET") || has("UND_ERR_SOCKET")) return new ConnectionError(target, false, `read tcp ${target}: connection reset by peer`);
+  if (has("ECONNRESET")) return new ConnectionError(target, false, `read tcp ${target}: connection reset by peer`);
   if (codes.some((c) => TLS_UNKNOWN_AUTHORITY.has(c)))
     return new ConnectionError(target, false, "tls: failed to verify certificate: x509: certificate signed by unknown authority");
   if (has("CERT_HAS_EXPIRED") || has("CERT_NOT_YET_VALID"))

@@ -1,4 +1,4 @@
-// The Transport seam: one HTTP-shaped request in, one response out — over undici to a URL,
+// The Transport seam: one HTTP-shaped request in, one response out — over HTTP(S) to a URL,
 // or straight into an in-process ApiServer. Watches and followed logs arrive as `stream`.
 
 export interface ApiRequest {

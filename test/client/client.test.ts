@@ -1,6 +1,7 @@
 // The typed client over the real HTTP transport against a small local server: URLs, headers,
 // pagination, watch decoding, error mapping, discovery, TLS and unreachable servers.
 import type { ServerResponse } from "node:http";
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ApiError } from "../../src/api/errors.ts";
 import type { ApiObject, Pod } from "../../src/api/types.ts";
@@ -440,6 +441,111 @@ describe("TLS", () => {
       }
     } finally {
       await t.close?.();
+    }
+  });
+});
+
+/** A real forward proxy on 127.0.0.1: CONNECT tunnels and absolute-form requests, recording each first line. */
+async function startProxy(requireAuth?: string): Promise<{ url: string; seen: string[]; auths: (string | undefined)[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const auths: (string | undefined)[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
+    client.on("error", () => undefined);
+    let buf = Buffer.alloc(0);
+    const onData = (d: Buffer): void => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      client.off("data", onData);
+      const [line, ...fields] = buf.subarray(0, end).toString("latin1").split("\r\n");
+      seen.push(line!);
+      const auth = fields.find((f) => /^proxy-authorization:/i.test(f))?.replace(/^[^:]+:\s*/, "");
+      auths.push(auth);
+      if (requireAuth !== undefined && auth !== requireAuth) {
+        client.end("HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n");
+        return;
+      }
+      const connectTo = /^CONNECT (\S+):(\d+) HTTP/.exec(line!);
+      const origin = connectTo ? undefined : new URL(line!.split(" ")[1]!);
+      const up = netConnect(Number(connectTo ? connectTo[2] : origin!.port), connectTo ? connectTo[1]! : origin!.hostname, () => {
+        if (connectTo) client.write("HTTP/1.1 200 Connection established\r\n\r\n");
+        else up.write(buf);
+        up.pipe(client);
+        client.pipe(up);
+      });
+      sockets.add(up);
+      up.on("close", () => sockets.delete(up));
+      up.on("error", () => client.destroy());
+    };
+    client.on("data", onData);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen, auths,
+    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+  };
+}
+
+describe("proxy-url", () => {
+  let tlsSrv: FakeServer;
+  let ca: string;
+  beforeAll(async () => {
+    const { cert, key } = await selfSignedCert();
+    ca = cert;
+    tlsSrv = await startServer((r, res) => json(res, 200, { ...pod("web"), seenAuth: r.headers.authorization ?? null, seenProxyAuth: r.headers["proxy-authorization"] ?? null }), { cert, key });
+  });
+  afterAll(async () => { await tlsSrv.close(); });
+  const basic = (s: string): string => `Basic ${Buffer.from(s).toString("base64")}`;
+
+  test("an https server is reached through a CONNECT tunnel, the proxy's credentials kept from the server", async () => {
+    const proxy = await startProxy(basic("pu:p@ss"));
+    const t = createHttpTransport(conn(tlsSrv.url, { caPem: ca, token: "tok", proxyUrl: proxy.url.replace("http://", "http://pu:p%40ss@") }));
+    try {
+      const c = createApiClient(t, { namespace: "default", server: tlsSrv.url });
+      const got = await c.get("pods", "default", "web");
+      expect([got.seenAuth, got.seenProxyAuth]).toEqual(["Bearer tok", null]);
+      await c.get("pods", "default", "web");           // the tunnel is kept for the next request
+      expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${tlsSrv.port} HTTP/1.1`]);
+      expect(proxy.auths).toEqual([basic("pu:p@ss")]);
+    } finally {
+      await t.close?.();
+      await proxy.close();
+    }
+  });
+
+  test("an http server gets requests in absolute form, with the proxy's credentials", async () => {
+    const proxy = await startProxy();
+    const t = createHttpTransport(conn(srv.url, { token: "tok", proxyUrl: proxy.url.replace("http://", "http://u:v@") }));
+    srv.handler = (r, res) => json(res, 200, { ...pod("web"), seenAuth: r.headers.authorization ?? null });
+    try {
+      const c = createApiClient(t, { namespace: "default", server: srv.url });
+      expect((await c.get("pods", "default", "web")).seenAuth).toBe("Bearer tok");
+      expect(proxy.seen).toEqual([`GET ${srv.url}/api/v1/namespaces/default/pods/web HTTP/1.1`]);
+      expect(proxy.auths).toEqual([basic("u:v")]);
+    } finally {
+      await t.close?.();
+      await proxy.close();
+    }
+  });
+
+  test.each([
+    ["a proxy that refuses the tunnel", "407", "proxyconnect: 407 Proxy Authentication Required"],
+    ["a proxy scheme other than http(s)", "socks5", 'proxyconnect: proxy scheme "socks5" is not supported (http and https are)'],
+  ])("%s is a connection error", async (_what, kind, message) => {
+    const proxy = await startProxy(basic("right:one"));
+    const proxyUrl = kind === "socks5" ? "socks5://127.0.0.1:1080" : proxy.url;
+    try {
+      const t = (): Transport => createHttpTransport(conn(tlsSrv.url, { caPem: ca, proxyUrl }));
+      const got = await Promise.resolve().then(t).then((tr) => createApiClient(tr, { namespace: "default", server: tlsSrv.url }).get("pods", "default", "web"))
+        .then(() => undefined, (e: unknown) => e);
+      expect(got).toBeInstanceOf(ConnectionError);
+      expect((got as Error).message).toBe(message);
+    } finally {
+      await proxy.close();
     }
   });
 });
