@@ -1,6 +1,7 @@
 // Builds dist/skiff: one executable file (a Node 24 single-executable application) holding the
-// CLI, the control plane and the minion agent. esbuild bundle → SEA blob (with a code cache)
-// → postject into a copy of the Node 24 binary that npm installed (node_modules/node).
+// CLI, the control plane and the minion agent. esbuild bundles → SEA blob (start-up snapshot of
+// the CLI, the control plane as an asset) → postject into a copy of the Node 24 binary that npm
+// installed (node_modules/node).
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -11,6 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = process.env.SKIFF_DIST ?? join(root, "dist");
 const entry = process.env.SKIFF_ENTRY ?? join(root, "bin", "skiff.ts");
 const bundle = join(dist, "skiff.cjs");
+const engineBundle = join(dist, "engine.cjs");
+const ENGINE_ASSET = "engine.cjs";
 const blob = join(dist, "skiff.blob");
 const seaConfig = join(dist, "sea-config.json");
 const out = join(dist, "skiff");
@@ -55,20 +58,24 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 step("bundling with esbuild");
 const esbuild = await import("esbuild");
-await esbuild.build({
-  entryPoints: [entry],
+const common = {
   bundle: true,
   platform: "node",
   target: "node24",
   format: "cjs",                    // a SEA's main script is CommonJS on Node 24
-  outfile: bundle,
   minify: process.env.SKIFF_NO_MINIFY ? false : true,
   keepNames: false,
   legalComments: "none",
-  define: { SKIFF_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__skiff_import_meta_url" },
   banner: { js: LAZY_BUILTINS },
   logLevel: "warning",
-});
+};
+const defines = { SKIFF_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__skiff_import_meta_url" };
+// Two bundles: the CLI (the SEA's main script, in the start-up snapshot) and the control plane
+// (`skiff server`, `skiff minion start`), a SEA asset the CLI compiles only for those commands
+// (src/controlplane/load-engine.ts). Every other command then starts from a snapshot half the
+// size. With SKIFF_ENGINE_ASSET defined, the CLI bundle holds no control-plane code.
+await esbuild.build({ ...common, entryPoints: [entry], outfile: bundle, define: { ...defines, SKIFF_ENGINE_ASSET: JSON.stringify(ENGINE_ASSET) } });
+await esbuild.build({ ...common, entryPoints: [join(root, "src", "controlplane", "engine.ts")], outfile: engineBundle, define: defines });
 
 step(`writing the SEA blob (with a ${process.env.SKIFF_NO_SNAPSHOT ? "code cache" : "startup snapshot"})`);
 writeFileSync(seaConfig, JSON.stringify({
@@ -80,6 +87,7 @@ writeFileSync(seaConfig, JSON.stringify({
   // slower for `get pods`) does not give. SKIFF_NO_SNAPSHOT=1 builds with a code cache instead.
   useCodeCache: Boolean(process.env.SKIFF_NO_SNAPSHOT),
   useSnapshot: !process.env.SKIFF_NO_SNAPSHOT,
+  assets: { [ENGINE_ASSET]: engineBundle },
   // A larger young generation: a short-lived CLI otherwise spends ~7 ms of its start in scavenges.
   execArgv: ["--max-semi-space-size=32"],
 }));

@@ -2,6 +2,7 @@
 import { defineCommand } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { parseCount, parsePeriod } from "./cluster/up.ts";
+import { loadEngine } from "../controlplane/load-engine.ts";
 
 interface ServerFlags { dataDir?: string; port?: string; listen?: string; minions?: string; nodeMonitorGracePeriod?: string; podEvictionTimeout?: string }
 
@@ -38,7 +39,7 @@ export default defineCommand<ServerFlags, ServerOptions>({
     };
   },
   async run(o, deps) {
-    const { runServer } = await import("../controlplane/server-main.ts");
+    const { runServer } = await loadEngine();
     await runServer({
       dataDir: o.dataDir, port: o.port, listen: o.listen, minions: o.minions,
       nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs, podEvictionTimeoutMs: o.podEvictionTimeoutMs,

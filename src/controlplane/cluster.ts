@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { dump, load } from "js-yaml";
 import { CliError } from "../errors.ts";
-import { ENDPOINT_FILE, readEndpoint } from "./control-plane.ts";
+import { ENDPOINT_FILE, readEndpoint } from "./endpoint.ts";
 
 /** The name of the cluster, user and context `cluster up` writes into the kubeconfig. */
 export const SKIFF_CONTEXT = "skiff";

@@ -61,14 +61,8 @@ export interface ControlPlane {
 }
 
 /** The file `cluster status` reads: where the running control plane of a data dir answers. */
-export interface EndpointRecord {
-  url: string;
-  port: number;
-  pid: number;
-  startedAt: string;
-}
-
-export const ENDPOINT_FILE = "endpoint.json";
+export { ENDPOINT_FILE, readEndpoint, type EndpointRecord } from "./endpoint.ts";
+import { ENDPOINT_FILE, type EndpointRecord } from "./endpoint.ts";
 
 /** Paths kube-apiserver serves to anonymous clients too. */
 const ANONYMOUS = new Set(["/healthz", "/readyz", "/livez", "/version"]);
@@ -449,17 +443,6 @@ function scaledPeriod(defaultMs: number, graceMs: number | undefined, ratio: num
 
 /** Minions `cluster up` and `server` run by default. */
 export const DEFAULT_MINIONS = 3;
-
-/** Reads dataDir/endpoint.json, or undefined when absent or unreadable. */
-export function readEndpoint(dataDir: string): EndpointRecord | undefined {
-  try {
-    const rec = JSON.parse(readFileSync(join(dataDir, ENDPOINT_FILE), "utf8")) as Partial<EndpointRecord>;
-    if (typeof rec.url === "string" && typeof rec.port === "number" && typeof rec.pid === "number") {
-      return { url: rec.url, port: rec.port, pid: rec.pid, startedAt: String(rec.startedAt ?? "") };
-    }
-  } catch { /* absent or half-written: no endpoint */ }
-  return undefined;
-}
 
 /** A later server on the same data dir may have replaced the record: leave that one alone. */
 function removeEndpointIfOurs(path: string, ours: EndpointRecord): void {

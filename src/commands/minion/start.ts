@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import { tryParseQuantity } from "../../api/quantity.ts";
 import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "../../api/validation.ts";
 import { skiffHome } from "../../cli/self.ts";
+import { engineIsSeparate, loadEngine } from "../../controlplane/load-engine.ts";
 import { UsageError } from "../../errors.ts";
 import { parseCount, parsePeriod } from "../cluster/up.ts";
 import { defineCommand } from "../command.ts";
@@ -87,13 +88,10 @@ export default defineCommand<MinionFlags, MinionStartOptions>({
     };
   },
   async run(o, deps) {
-    const client = await deps.client();
     const cfg = await deps.config();
-    let token: string | undefined;
-    try { token = cfg.connection?.token; } catch { token = undefined; }
-    const { runMinion } = await import("../../controlplane/minion/main.ts");
+    const { runMinion } = await loadEngine();
     await runMinion({
-      ...o, client, token, stateDir: skiffHome(deps.env, deps.env.HOME || homedir()),
+      ...o, connection: cfg.connection, client: engineIsSeparate() ? undefined : await deps.client(), stateDir: skiffHome(deps.env, deps.env.HOME || homedir()),
       clock: deps.clock, random: deps.random, signal: deps.signal,
       log: (line) => deps.io.err.write(`${line}\n`),
     });

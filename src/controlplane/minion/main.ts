@@ -3,12 +3,21 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ApiClient } from "../../client/api-client.ts";
+import { createApiClient } from "../../client/client.ts";
+import { createHttpTransport } from "../../client/http-transport.ts";
+import type { Connection } from "../../client/kubeconfig.ts";
 import type { Clock } from "../../deps.ts";
 import { ensureTls } from "../tls.ts";
 import { startMinion } from "./minion.ts";
 
 export interface RunMinionOptions {
-  client: ApiClient;
+  /** The kubeconfig's connection to the control plane (its token also guards the log server). */
+  connection?: Connection;
+  /**
+   * A client for it; without one the minion makes its own from `connection` (as it must when
+   * it runs from the executable's separate control-plane bundle, whose error classes are its own).
+   */
+  client?: ApiClient;
   name: string;
   cpu: string;
   memory: string;
@@ -19,8 +28,6 @@ export interface RunMinionOptions {
   podCIDR?: string;
   /** Status heartbeat period (default 10 s). */
   heartbeatMs?: number;
-  /** The control plane's bearer token (from the kubeconfig); without it no logs are served. */
-  token?: string;
   /** Where the log server's self-signed certificate is kept. */
   stateDir: string;
   clock: Clock;
@@ -32,18 +39,23 @@ export interface RunMinionOptions {
 
 /** Runs until SIGTERM or SIGINT (or `signal`), then stops the minion; the Node stays registered. */
 export async function runMinion(o: RunMinionOptions): Promise<void> {
+  if (!o.client && !o.connection) throw new Error("runMinion needs a client or a connection");
+  const client = o.client ?? createApiClient(createHttpTransport(o.connection!), {
+    namespace: "default", server: o.connection!.server, onWarning: (w) => o.log(`Warning: ${w}`),
+  });
+  const token = o.connection?.token;
   let logServer: { port: number; token: string; certPem: string; keyPem: string; listen: string } | undefined;
-  if (o.token) {
+  if (token) {
     const dir = join(o.stateDir, "minions", o.name);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tls = await ensureTls(dir, [o.address, "127.0.0.1", "localhost"], o.clock.now());
-    logServer = { port: o.logPort, token: o.token, certPem: tls.certPem, keyPem: tls.keyPem, listen: o.address };
+    logServer = { port: o.logPort, token, certPem: tls.certPem, keyPem: tls.keyPem, listen: o.address };
   } else {
     o.log("warning: the kubeconfig has no bearer token; container logs will not be served");
   }
   let lastError = "";
   const minion = await startMinion({
-    client: o.client, name: o.name, cpu: o.cpu, memory: o.memory, pods: o.pods, labels: o.labels, address: o.address,
+    client, name: o.name, cpu: o.cpu, memory: o.memory, pods: o.pods, labels: o.labels, address: o.address,
     podCIDR: o.podCIDR, heartbeatMs: o.heartbeatMs, clock: o.clock, random: o.random, logServer,
     // While the control plane is away every retry fails the same way: say it once.
     onError: (e) => {
@@ -52,7 +64,7 @@ export async function runMinion(o: RunMinionOptions): Promise<void> {
       lastError = text;
     },
   });
-  o.log(`minion ${o.name} registered with ${o.client.server} (pod CIDR ${minion.podCIDR}${minion.logPort ? `, logs on ${o.address}:${minion.logPort}` : ""})`);
+  o.log(`minion ${o.name} registered with ${client.server} (pod CIDR ${minion.podCIDR}${minion.logPort ? `, logs on ${o.address}:${minion.logPort}` : ""})`);
   await new Promise<void>((done) => {
     const finish = (): void => {
       process.off("SIGTERM", finish);
