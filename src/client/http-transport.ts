@@ -5,8 +5,10 @@
 // import (~45 ms, more than kubectl's whole `get pods`), neither of which a one-shot CLI can
 // afford. A cluster's `proxy-url` (http or https) works as Go's transport does: a CONNECT
 // tunnel to an https server, requests in absolute form to an http one.
+import type { X509Certificate } from "node:crypto";
 import type { Socket } from "node:net";
-import type { SecureContext } from "node:tls";
+import type { SecureContext, TLSSocket } from "node:tls";
+import { parseCaBundle, trustedDirectly } from "./direct-trust.ts";
 import { readResponse, requestHead, type ResponseHead } from "./http1.ts";
 import type { Connection } from "./kubeconfig.ts";
 import { ConnectionError, type ApiRequest, type ApiResponse, type Transport } from "./transport.ts";
@@ -40,8 +42,13 @@ export function createHttpTransport(conn: Connection): Transport {
   const proxy = conn.proxyUrl ? proxyOf(conn.proxyUrl) : undefined;
   const idle = new Set<Socket>();
   const open = new Set<Socket>();
-  let context: SecureContext | undefined;
+  let context: SecureContext | undefined;        // the CA in OpenSSL's store
+  let bareContext: SecureContext | undefined;    // no CA: the peer is checked by trustedDirectly
   let proxyContext: SecureContext | undefined;
+  let cas: X509Certificate[] | undefined;
+  // Checking the server's certificate directly (direct-trust.ts) is tried until it once fails
+  // to vouch for it; from then on OpenSSL checks every connection.
+  let direct = secure && !conn.insecureSkipTlsVerify && !!conn.caPem;
 
   const track = (socket: Socket): Socket => {
     socket.setNoDelay(true);
@@ -52,13 +59,36 @@ export function createHttpTransport(conn: Connection): Transport {
     return socket;
   };
 
-  /** The TLS session to the API server, over `over` (a proxy tunnel) or a new TCP connection. */
-  const secureSocket = (over?: Socket): Socket => {
+  /**
+   * The TLS session to the API server, over `over` (a proxy tunnel) or a new TCP connection;
+   * `bare`: without the CA, for trustedDirectly to check once it is up.
+   */
+  const secureSocket = (bare: boolean, over?: Socket): Socket => {
     const tls = process.getBuiltinModule("node:tls");
-    context ??= tls.createSecureContext({ ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem });
+    const options = { ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem };
+    const secureContext = bare ? (bareContext ??= tls.createSecureContext({ ...options, ca: [] }))
+      : (context ??= tls.createSecureContext(options));
     // SNI names a host, never an address (as node:https and Go do).
     const servername = conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? undefined : host);
-    return track(tls.connect({ host, port, socket: over, secureContext: context, servername, rejectUnauthorized: !conn.insecureSkipTlsVerify }));
+    return track(tls.connect({ host, port, socket: over, secureContext, servername, rejectUnauthorized: !bare && !conn.insecureSkipTlsVerify }));
+  };
+
+  /**
+   * The TLS session once usable. A session opened bare is kept only when trustedDirectly
+   * vouches for the server; otherwise it is closed and the server checked by OpenSSL on a new
+   * one (`again` opens the way there: a new TCP connection or proxy tunnel), which fails with
+   * OpenSSL's own error when the certificate is bad.
+   */
+  const secured = async (socket: Socket, bare: boolean, again: () => Promise<Socket | undefined>): Promise<Socket> => {
+    await whenReady(socket, true);
+    if (!bare) return socket;
+    cas ??= parseCaBundle(conn.caPem!);
+    if (trustedDirectly(socket as TLSSocket, conn.tlsServerName ?? host, cas)) return socket;
+    direct = false;
+    socket.destroy();
+    const inner = secureSocket(false, await again());
+    await whenReady(inner, true);
+    return inner;
   };
 
   /** A TCP (or, for an https proxy, TLS) connection to the proxy. */
@@ -76,18 +106,29 @@ export function createHttpTransport(conn: Connection): Transport {
    * tunnel).
    */
   const connect = (): { socket: Socket; ready: Promise<Socket> } => {
+    const bare = direct;
     if (!proxy) {
-      const socket = secure ? secureSocket() : track(process.getBuiltinModule("node:net").connect({ host, port }));
-      return { socket, ready: whenReady(socket, secure).then(() => socket) };
+      if (!secure) {
+        const socket = track(process.getBuiltinModule("node:net").connect({ host, port }));
+        return { socket, ready: whenReady(socket, false).then(() => socket) };
+      }
+      const socket = secureSocket(bare);
+      return { socket, ready: secured(socket, bare, async () => undefined) };
     }
+    const authority = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const openTunnel = async (raw: Socket): Promise<Socket> => {
+      await whenReady(raw, proxy.secure);
+      await tunnel(raw, authority, proxy.authorization);
+      return raw;
+    };
     const raw = proxySocket(proxy);
-    const ready = whenReady(raw, proxy.secure).then(async () => {
-      if (!secure) return raw;
-      await tunnel(raw, `${host.includes(":") ? `[${host}]` : host}:${port}`, proxy.authorization);
-      const inner = secureSocket(raw);
-      await whenReady(inner, true);
-      return inner;
-    });
+    const ready = (async (): Promise<Socket> => {
+      if (!secure) {
+        await whenReady(raw, proxy.secure);
+        return raw;
+      }
+      return secured(secureSocket(bare, await openTunnel(raw)), bare, () => openTunnel(proxySocket(proxy)));
+    })();
     return { socket: raw, ready };
   };
 
