@@ -31,6 +31,10 @@ function run(): void {
 const { startupSnapshot } = process.getBuiltinModule("node:v8");
 if (startupSnapshot.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(run);
+  // node:tls cannot be part of a snapshot, but node:crypto, most of what it loads, can: loaded
+  // here, it makes a connecting command's `require("node:tls")` 2 ms instead of 3. (Nothing
+  // random is drawn at build time; every process seeds its own.)
+  process.getBuiltinModule("node:crypto");
   void import("../src/cli/snapshot.ts").then((m) => m.warmUp());
 } else {
   run();
