@@ -1,5 +1,5 @@
 // The skiff executable: builds the real Deps, runs main, and leaves the exit code to Node.
-import { mayTalkToServer, realDeps } from "../src/deps.ts";
+import { mayPreconnect, mayTalkToServer, realDeps } from "../src/deps.ts";
 import { main } from "../src/main.ts";
 
 function run(): void {
@@ -16,13 +16,19 @@ function run(): void {
     });
   }
   // No top-level await: the single executable runs this as a CommonJS bundle.
-  void main(argv, realDeps()).then((code) => {
+  // The connection to the current context's server opens first; main starts on the next turn of
+  // the event loop (the TCP connection up, the TLS hello sent) and parses the command line while
+  // the server answers.
+  const deps = realDeps();
+  const start = (): void => void main(argv, deps).then((code) => {
     process.exitCode = code;
     // Node's orderly teardown of the heap costs a short command ~2 ms. Skip it when nothing is
     // left to do: all output written and no handle but stdio keeping the process alive.
     const idle = process.getActiveResourcesInfo().every((r) => r === "TTYWrap" || r === "PipeWrap");
     if (idle && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   });
+  if (mayPreconnect(argv)) void deps.preconnect().then(() => setImmediate(start));
+  else start();
 }
 
 // The single executable starts from a V8 snapshot taken after this file ran once at build time

@@ -2,6 +2,7 @@
 // through here, so tests build the world with testDeps() and read out/err back.
 import type { ApiClient } from "./client/api-client.ts";
 import type { LoadedConfig } from "./client/kubeconfig.ts";
+import type { Transport } from "./client/transport.ts";
 
 export interface Sink {
   write(chunk: string): void;
@@ -100,17 +101,47 @@ export function mayTalkToServer(argv: readonly string[]): boolean {
   return !(command === "version" && words.includes("--client"));
 }
 
+// Commands that connect somewhere other than the current context's server, or nowhere.
+const NOT_CURRENT_SERVER = new Set(["login", "logout", "cluster", "server", "minion"]);
+// Flags that choose another server, credentials or connection settings.
+const CONNECTION_FLAG = /^(--kubeconfig|--context|--cluster|--user|-s|--server|--token|--insecure-skip-tls-verify|--certificate-authority|--request-timeout)(=|$)|^-s./;
+
+/**
+ * Whether the command will most likely talk to the current context's server with the
+ * kubeconfig's own settings, so that its connection may be opened while the command line is
+ * parsed: no flag on the line changes the server or the connection.
+ */
+export function mayPreconnect(argv: readonly string[]): boolean {
+  if (!mayTalkToServer(argv)) return false;
+  const end = argv.indexOf("--");
+  const words = end < 0 ? argv : argv.slice(0, end);
+  if (words.some((w) => CONNECTION_FLAG.test(w))) return false;
+  return !NOT_CURRENT_SERVER.has(words.find((w) => !w.startsWith("-")) ?? "");
+}
+
+/** The process's own Deps, with what only a real process does. */
+export interface RealDeps extends Deps {
+  /**
+   * Opens a connection to the current context's server (kubeconfig settings, no flags) while
+   * the command line is still being parsed; client() uses it when the command's settings turn
+   * out the same, and closes it otherwise. Never fails.
+   */
+  preconnect: () => Promise<void>;
+}
+
 /**
  * The process's Deps, built once by bin/skiff.ts. config() and client() are lazy and
  * cached, and read `flags` when first called (main sets them first). The kubeconfig loader,
  * HTTP transport and client are imported on first use, so `skiff --help` and
  * `skiff version --client` load neither the network modules nor the control plane.
  */
-export function realDeps(): Deps {
+export function realDeps(): RealDeps {
   const out = process.stdout;
   const err = process.stderr;
   const env = process.env;
-  const deps: Deps = {
+  // The transport preconnect() made, with the settings it was made for.
+  let early: { connection: string; transport: Transport } | undefined;
+  const deps: RealDeps = {
     io: {
       // Made on first use: most commands never read stdin, and opening it costs start-up time.
       get in(): NodeJS.ReadableStream { return process.stdin; },
@@ -130,11 +161,28 @@ export function realDeps(): Deps {
       const { homedir } = process.getBuiltinModule("node:os");
       return loadKubeConfig(env, deps.flags, env.HOME || homedir());
     }),
+    preconnect: async () => {
+      try {
+        const { loadKubeConfig } = await import("./client/kubeconfig.ts");
+        const { homedir } = process.getBuiltinModule("node:os");
+        const cfg = await loadKubeConfig(env, {}, env.HOME || homedir());
+        const { createHttpTransport } = await import("./client/http-transport.ts");
+        const transport = createHttpTransport(cfg.connection);
+        transport.preconnect?.();
+        early = { connection: JSON.stringify(cfg.connection), transport };
+      } catch {
+        // No usable kubeconfig: the command itself will say so, if it needs one.
+      }
+    },
     client: once(async () => {
       const cfg = await deps.config();
       const [{ createHttpTransport }, { createApiClient }] = await Promise.all([
         import("./client/http-transport.ts"), import("./client/client.ts")]);
-      return createApiClient(createHttpTransport(cfg.connection), {
+      const reuse = early !== undefined && early.connection === JSON.stringify(cfg.connection);
+      if (early && !reuse) void early.transport.close?.();
+      const transport = reuse ? early!.transport : createHttpTransport(cfg.connection);
+      early = undefined;
+      return createApiClient(transport, {
         namespace: cfg.namespace,
         server: cfg.connection.server,
         onWarning: (w: string) => deps.io.err.write(`Warning: ${w}\n`),

@@ -142,6 +142,8 @@ export function createHttpTransport(conn: Connection): Transport {
     socket.unref();
     socket.once("close", onClose);
   };
+  // A connection opened ahead of the first request (preconnect), until the request claims it.
+  let warming: { socket: Socket; ready: Promise<Socket> } | undefined;
   const take = (): Socket | undefined => {
     for (const s of idle) {
       idle.delete(s);
@@ -153,8 +155,33 @@ export function createHttpTransport(conn: Connection): Transport {
     return undefined;
   };
 
+  /** The connection preconnect opened, now the request's: it may keep the process alive again. */
+  const claimWarming = (): { socket: Socket; ready: Promise<Socket> } | undefined => {
+    const w = warming;
+    warming = undefined;
+    if (!w) return undefined;
+    w.socket.ref();
+    return { socket: w.socket, ready: w.ready.then((s) => { s.ref(); return s; }) };
+  };
+
   return {
     target,
+    preconnect(): void {
+      if (warming || idle.size > 0) return;
+      const c = connect();
+      // Never what keeps the process alive: the command may end without a request.
+      c.socket.unref();
+      const ready = c.ready.then((s) => { s.unref(); return s; });
+      const w = { socket: c.socket, ready };
+      warming = w;
+      ready.then((s) => {
+        if (warming !== w) return;
+        warming = undefined;
+        release(s);
+      }, () => {
+        if (warming === w) warming = undefined;
+      });
+    },
     async request(req: ApiRequest): Promise<ApiResponse> {
       const streaming = isStreamingRequest(req);
       const qs = req.query && Object.keys(req.query).length > 0 ? `?${new URLSearchParams(req.query).toString()}` : "";
@@ -176,7 +203,7 @@ export function createHttpTransport(conn: Connection): Transport {
           const reused = attempt === 0 ? take() : undefined;
           if (reused) current = reused;
           else {
-            const c = connect();
+            const c = (attempt === 0 ? claimWarming() : undefined) ?? connect();
             current = c.socket;
             current = await c.ready;
           }
@@ -222,6 +249,7 @@ export function createHttpTransport(conn: Connection): Transport {
     },
     /** Closes every connection, idle or in use (an open watch ends). */
     async close(): Promise<void> {
+      warming = undefined;
       for (const s of open) s.destroy();
       idle.clear();
     },

@@ -29,6 +29,8 @@ export interface Transport {
   request(req: ApiRequest): Promise<ApiResponse>;
   /** Human-readable target for error messages, e.g. "127.0.0.1:6443". */
   readonly target: string;
+  /** Opens a connection ahead of the first request, which then uses it; failures stay silent. */
+  preconnect?(): void;
   close?(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // invokedCommand: which top-level command main builds alone, and when it needs the whole tree.
 import { expect, test } from "vitest";
-import { mayTalkToServer } from "../../src/deps.ts";
+import { mayPreconnect, mayTalkToServer } from "../../src/deps.ts";
 import { invokedCommand } from "../../src/main.ts";
 
 const specs = [
@@ -43,4 +43,20 @@ test.each([
   [["logs", "p", "--", "--help"], true],
 ])("mayTalkToServer(%j) is %s", (argv, expected) => {
   expect(mayTalkToServer(argv)).toBe(expected);
+});
+
+// mayPreconnect: whether bin/skiff.ts opens the current context's connection before parsing.
+test.each([
+  [["get", "pods"], true],
+  [["-n", "x", "get", "pods"], true],
+  [["get", "pods", "--context", "other"], false],
+  [["get", "pods", "--server=https://elsewhere:6443"], false],
+  [["-shttps://elsewhere:6443", "get", "pods"], false],
+  [["--kubeconfig", "/tmp/k", "get", "pods"], false],
+  [["login", "https://api.example.com:6443"], false],
+  [["cluster", "up"], false],
+  [["version", "--client"], false],
+  [["logs", "p", "--", "--server"], true],
+])("mayPreconnect(%j) is %s", (argv, expected) => {
+  expect(mayPreconnect(argv)).toBe(expected);
 });

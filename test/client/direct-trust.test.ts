@@ -147,6 +147,35 @@ describe("the transport", () => {
     expect(connections).toBe(1);
   });
 
+  test("a request takes the connection preconnect opened", async () => {
+    connections = 0;
+    const t = createHttpTransport({ server: url, caPem: ca.pem, insecureSkipTlsVerify: false, requestTimeoutMs: 0 });
+    try {
+      t.preconnect?.();
+      await new Promise((r) => setTimeout(r, 50));   // the handshake is done before the request
+      expect(connections).toBe(1);
+      const c = createApiClient(t, { namespace: "default", server: url });
+      expect((await c.get("pods", "default", "web")).metadata.name).toBe("web");
+      expect((await c.get("pods", "default", "web")).metadata.name).toBe("web");
+      expect(connections).toBe(1);
+    } finally {
+      await t.close?.();
+    }
+  });
+
+  test("a preconnect that fails is silent; the request then reports the failure", async () => {
+    const t = createHttpTransport({ server: "https://127.0.0.1:1", caPem: ca.pem, insecureSkipTlsVerify: false, requestTimeoutMs: 0 });
+    try {
+      t.preconnect?.();
+      await new Promise((r) => setTimeout(r, 20));
+      const got = await createApiClient(t, { namespace: "default", server: "https://127.0.0.1:1" }).get("pods", "default", "web").then(() => undefined, (e: unknown) => e);
+      expect(got).toBeInstanceOf(ConnectionError);
+      expect((got as ConnectionError).refused).toBe(true);
+    } finally {
+      await t.close?.();
+    }
+  });
+
   test("falls back to OpenSSL, and its error, for a certificate it cannot vouch for", async () => {
     // The message is OpenSSL's verdict (UNABLE_TO_VERIFY_LEAF_SIGNATURE) in kubectl's words:
     // the direct check never fails a connection itself.
