@@ -26,19 +26,26 @@ export interface MemoryReducerOptions {
   minFreeRatio?: number;
   /** Least time between two compactions (default 5 minutes). */
   minGapMs?: number;
+  /**
+   * Old generation size from which, once quiet, it compacts without a full collection having
+   * measured its live part since the burst (default 512 MiB): V8 may not run one for minutes.
+   */
+  speculativeBytes?: number;
   /** Told after each compaction: sizes before and after, and the pause. */
   onCompact?: (before: OldSpace, after: OldSpace, pauseMs: number) => void;
 }
 
-type Limits = Required<Pick<MemoryReducerOptions, "minFreeBytes" | "minFreeRatio" | "minGapMs" | "quietLooks">>;
+type Limits = Required<Pick<MemoryReducerOptions, "minFreeBytes" | "minFreeRatio" | "minGapMs" | "quietLooks" | "speculativeBytes">>;
 
 /**
  * Whether to compact now: the old generation (`size` bytes) has not grown for `quiet` looks in
- * a row (the burst is over), the last full collection left enough of it free (`live` bytes in
- * use just after it), and the last compaction is old enough.
+ * a row (the burst is over), the last compaction is old enough, and either a full collection
+ * since the burst left enough of it free (`live` bytes in use just after it) or, with no such
+ * measure, it is large.
  */
 export function shouldCompact(size: number, live: number | undefined, quiet: number, msSinceLast: number, opts: Limits): boolean {
-  if (quiet < opts.quietLooks || live === undefined) return false;
+  if (quiet < opts.quietLooks || msSinceLast < opts.minGapMs) return false;
+  if (live === undefined) return size >= opts.speculativeBytes;
   const free = size - live;
   return free >= opts.minFreeBytes && free >= opts.minFreeRatio * size && msSinceLast >= opts.minGapMs;
 }
@@ -72,6 +79,7 @@ export function startMemoryReducer(opts: MemoryReducerOptions = {}): () => void 
     minFreeRatio: opts.minFreeRatio ?? 0.4,
     minGapMs: opts.minGapMs ?? 5 * 60_000,
     quietLooks: opts.quietLooks ?? 2,
+    speculativeBytes: opts.speculativeBytes ?? 512 * 1024 * 1024,
   };
   const quietGrowth = opts.quietGrowthBytes ?? 32 * 1024 * 1024;
   // Between full collections "used" counts dead objects too: what the old generation holds
@@ -90,6 +98,8 @@ export function startMemoryReducer(opts: MemoryReducerOptions = {}): () => void 
   const timer = setInterval(() => {
     const now = oldSpace();
     quiet = previous !== undefined && now.size <= previous + quietGrowth ? quiet + 1 : 0;
+    // A measure taken while the old generation still grew says nothing of after the burst.
+    if (quiet === 0) live = undefined;
     previous = now.size;
     const at = performance.now();
     if (shouldCompact(now.size, live, quiet, at - last, limits)) {
