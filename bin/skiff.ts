@@ -5,8 +5,9 @@ import { main } from "../src/main.ts";
 function run(): void {
   const argv = process.argv.slice(2);
   // Loading node:tls starts reading the root certificates (and NODE_EXTRA_CA_CERTS, a whole
-  // system bundle on many machines) on another thread; the first secure context waits for
-  // them. Started here, that overlaps with parsing flags and reading the kubeconfig.
+  // system bundle on many machines) on another thread, which a secure context that needs them
+  // waits for (no CA in the kubeconfig, or a certificate left to OpenSSL: direct-trust.ts).
+  // Started here, that overlaps with reading the kubeconfig and parsing the command line.
   if (mayTalkToServer(argv)) process.getBuiltinModule("node:tls");
   // A closed pipe (`skiff get pods | head -1`) is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
