@@ -141,6 +141,7 @@ export function realDeps(): RealDeps {
   const env = process.env;
   // The transport preconnect() made, with the settings it was made for.
   let early: { connection: string; transport: Transport } | undefined;
+  let earlyConfig: LoadedConfig | undefined;
   const deps: RealDeps = {
     io: {
       // Made on first use: most commands never read stdin, and opening it costs start-up time.
@@ -157,6 +158,12 @@ export function realDeps(): RealDeps {
     flags: {},
     verbosity: 0,
     config: once(async () => {
+      // The kubeconfig preconnect() read serves again unless a flag other than -n changes it.
+      const f = deps.flags as Record<string, unknown>;
+      if (earlyConfig && Object.keys(f).every((k) => k === "namespace" || f[k] === undefined)) {
+        const { withNamespace } = await import("./client/kubeconfig.ts");
+        return deps.flags.namespace ? withNamespace(earlyConfig, deps.flags.namespace) : earlyConfig;
+      }
       const { loadKubeConfig } = await import("./client/kubeconfig.ts");
       const { homedir } = process.getBuiltinModule("node:os");
       return loadKubeConfig(env, deps.flags, env.HOME || homedir());
@@ -166,6 +173,7 @@ export function realDeps(): RealDeps {
         const { loadKubeConfig } = await import("./client/kubeconfig.ts");
         const { homedir } = process.getBuiltinModule("node:os");
         const cfg = await loadKubeConfig(env, {}, env.HOME || homedir());
+        earlyConfig = cfg;
         const { createHttpTransport } = await import("./client/http-transport.ts");
         const transport = createHttpTransport(cfg.connection);
         transport.preconnect?.();

@@ -434,6 +434,13 @@ export async function loadKubeConfig(env: Env, flags: ConnectionFlags, home: str
   };
 }
 
+/** The same loaded configuration with another namespace (as `-n` gives it); the connection is shared. */
+export function withNamespace(cfg: LoadedConfig, namespace: string): LoadedConfig {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(cfg)) as LoadedConfig;
+  copy.namespace = namespace;
+  return copy;
+}
+
 function hostPort(host: string, port: string): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

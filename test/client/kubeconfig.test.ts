@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
   ConfigError, dumpKubeConfig, loadKubeConfig, loadMergedKubeConfig, minifyConfig, parseRequestTimeout, redactConfig,
-  removeNamedEntry, updateKubeConfig, upsertNamedEntry, writableConfigPath, type LoadedConfig,
+  removeNamedEntry, updateKubeConfig, upsertNamedEntry, withNamespace, writableConfigPath, type LoadedConfig,
 } from "../../src/client/kubeconfig.ts";
 import type { ConnectionFlags } from "../../src/deps.ts";
 import { CliError } from "../../src/errors.ts";
@@ -84,6 +84,18 @@ describe("merging", () => {
     expect(cfg.namespace).toBe("chisel-ns");
     expect(cfg.origins.clusters).toEqual({ "cow-cluster": a, "pig-cluster": b });
     expect(cfg.files).toEqual([a, b]);
+  });
+
+  test("withNamespace is what -n gives: another namespace, the same connection", async () => {
+    const a = await put("a/config", FILE_A);
+    const b = await put("b/config", FILE_B);
+    const cfg = await loadKubeConfig({ KUBECONFIG: `${a}:${b}` }, {}, home);
+    const viaFlag = await loadKubeConfig({ KUBECONFIG: `${a}:${b}` }, { namespace: "other" }, home);
+    const copy = withNamespace(cfg, "other");
+    expect(copy.namespace).toBe("other");
+    expect(cfg.namespace).toBe("chisel-ns");
+    expect(copy.connection).toEqual(viaFlag.connection);
+    expect({ ...copy.merged, ctx: copy.currentContext, files: copy.files }).toEqual({ ...viaFlag.merged, ctx: viaFlag.currentContext, files: viaFlag.files });
   });
 
   test("KUBECONFIG drops empty and duplicate entries and skips missing files", async () => {
