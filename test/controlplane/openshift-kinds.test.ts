@@ -1,32 +1,15 @@
 // Every object of every real template fixture (../shared/fixtures/real) is accepted by the API
 // server: processed client-side as `skiff process` does, then created through the in-process server.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadAll } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { infoForKind } from "../../src/api/resources.ts";
 import type { ApiObject } from "../../src/api/types.ts";
 import { groupifyObject } from "../../src/template/legacy.ts";
-import { isTemplate, processTemplate } from "../../src/template/process.ts";
+import { processTemplate } from "../../src/template/process.ts";
 import type { Template } from "../../src/template/types.ts";
 import { testCluster, type TestCluster } from "../helpers/test-cluster.ts";
+import { fixtureTemplates, requiredValues } from "../helpers/fixtures.ts";
 
-const DIR = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "real");
-
-function load(file: string): unknown[] {
-  const text = readFileSync(join(DIR, file), "utf8");
-  return file.endsWith(".json") ? [JSON.parse(text)] : loadAll(text);
-}
-
-const templates: [string, Template][] = readdirSync(DIR).sort()
-  .filter((f) => /\.(json|ya?ml)$/.test(f))
-  .flatMap((f) => load(f).filter(isTemplate).map((t): [string, Template] => [f, t]));
-
-function requiredValues(t: Template): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of t.parameters ?? []) if (p.required && !p.value && !p.generate) out[p.name] = `supplied-${p.name.toLowerCase().replace(/_/g, "-")}`;
-  return out;
-}
+const templates = fixtureTemplates();
 
 let n = 0;
 const random = (): number => { n = (n * 7919 + 104729) % 1000003; return n / 1000003; };

@@ -1,31 +1,13 @@
 // Real upstream templates (../shared/fixtures/real, see its SOURCES.md) processed end to end.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadAll } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import type { ApiObject } from "../../src/api/types.ts";
 import { legacyKindGroup } from "../../src/template/legacy.ts";
-import { TemplateError, isTemplate, processTemplate } from "../../src/template/process.ts";
+import { TemplateError, processTemplate } from "../../src/template/process.ts";
 import type { Template } from "../../src/template/types.ts";
 import { seeded } from "./random.ts";
+import { fixtureTemplates, loadFixture, requiredValues } from "../helpers/fixtures.ts";
 
-const DIR = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "real");
-
-function load(file: string): unknown[] {
-  const text = readFileSync(join(DIR, file), "utf8");
-  return file.endsWith(".json") ? [JSON.parse(text)] : loadAll(text);
-}
-
-const templates: [string, Template][] = readdirSync(DIR).sort()
-  .filter((f) => /\.(json|ya?ml)$/.test(f))
-  .flatMap((f) => load(f).filter(isTemplate).map((t): [string, Template] => [f, t]));
-
-/** Values for the parameters that must be supplied: required, with no default and no generator. */
-function requiredValues(t: Template): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of t.parameters ?? []) if (p.required && !p.value && !p.generate) out[p.name] = `supplied-${p.name.toLowerCase().replace(/_/g, "-")}`;
-  return out;
-}
+const templates = fixtureTemplates();
 
 test("every template fixture is found", () => {
   expect(templates.map(([f]) => f)).toEqual([
@@ -86,7 +68,7 @@ describe("specific fixtures", () => {
     // As upstream's test does before processing.
     input.parameters!.push({ name: "CUSTOM_PARAM1", value: "1" });
     const r = processTemplate(input, {}, { random: seeded(1337) });
-    const expected = JSON.parse(readFileSync(join(DIR, "openshift-library-go__guestbook_list.json"), "utf8")) as Template;
+    const expected = loadFixture("openshift-library-go__guestbook_list.json")[0] as Template;
 
     const ours = new Map(r.parameters.map((p) => [p.name, p.value!]));
     let expectedText = JSON.stringify(expected);
