@@ -74,7 +74,10 @@ const defines = { SKIFF_VERSION: JSON.stringify(pkg.version), "import.meta.url":
 // (`skiff server`, `skiff minion start`), a SEA asset the CLI compiles only for those commands
 // (src/controlplane/load-engine.ts). Every other command then starts from a snapshot half the
 // size. With SKIFF_ENGINE_ASSET defined, the CLI bundle holds no control-plane code.
-await esbuild.build({ ...common, entryPoints: [entry], outfile: bundle, define: { ...defines, SKIFF_ENGINE_ASSET: JSON.stringify(ENGINE_ASSET) } });
+const cli = await esbuild.build({ ...common, entryPoints: [entry], outfile: bundle, metafile: true, define: { ...defines, SKIFF_ENGINE_ASSET: JSON.stringify(ENGINE_ASSET) } });
+// An import that reaches the engine another way would quietly double the CLI's start-up snapshot.
+const leaked = Object.keys(cli.metafile.inputs).filter((f) => /^src\/controlplane\/(apiserver|storage)\/|^node_modules\/@peculiar\//.test(f));
+if (leaked.length > 0) throw new Error(`the CLI bundle holds control-plane code (see src/controlplane/load-engine.ts): ${leaked.slice(0, 5).join(", ")}`);
 await esbuild.build({ ...common, entryPoints: [join(root, "src", "controlplane", "engine.ts")], outfile: engineBundle, define: defines });
 
 step(`writing the SEA blob (with a ${process.env.SKIFF_NO_SNAPSHOT ? "code cache" : "startup snapshot"})`);

@@ -142,6 +142,11 @@ export function realDeps(): RealDeps {
   // The transport preconnect() made, with the settings it was made for.
   let early: { connection: string; transport: Transport } | undefined;
   let earlyConfig: LoadedConfig | undefined;
+  const load = async (flags: ConnectionFlags): Promise<LoadedConfig> => {
+    const { loadKubeConfig } = await import("./client/kubeconfig.ts");
+    const { homedir } = process.getBuiltinModule("node:os");
+    return loadKubeConfig(env, flags, env.HOME || homedir());
+  };
   const deps: RealDeps = {
     io: {
       // Made on first use: most commands never read stdin, and opening it costs start-up time.
@@ -164,15 +169,11 @@ export function realDeps(): RealDeps {
         const { withNamespace } = await import("./client/kubeconfig.ts");
         return deps.flags.namespace ? withNamespace(earlyConfig, deps.flags.namespace) : earlyConfig;
       }
-      const { loadKubeConfig } = await import("./client/kubeconfig.ts");
-      const { homedir } = process.getBuiltinModule("node:os");
-      return loadKubeConfig(env, deps.flags, env.HOME || homedir());
+      return load(deps.flags);
     }),
     preconnect: async () => {
       try {
-        const { loadKubeConfig } = await import("./client/kubeconfig.ts");
-        const { homedir } = process.getBuiltinModule("node:os");
-        const cfg = await loadKubeConfig(env, {}, env.HOME || homedir());
+        const cfg = await load({});
         earlyConfig = cfg;
         const { createHttpTransport } = await import("./client/http-transport.ts");
         const transport = createHttpTransport(cfg.connection);

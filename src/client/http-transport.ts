@@ -46,6 +46,8 @@ export function createHttpTransport(conn: Connection): Transport {
   let bareContext: SecureContext | undefined;    // no CA: the peer is checked by trustedDirectly
   let proxyContext: SecureContext | undefined;
   let cas: X509Certificate[] | undefined;
+  // SNI names a host, never an address (as node:https and Go do): "" for none.
+  let servername: string | undefined;
   // Checking the server's certificate directly (direct-trust.ts) is tried until it once fails
   // to vouch for it; from then on OpenSSL checks every connection.
   let direct = secure && !conn.insecureSkipTlsVerify && !!conn.caPem;
@@ -68,9 +70,8 @@ export function createHttpTransport(conn: Connection): Transport {
     const options = { ca: conn.caPem, cert: conn.clientCertPem, key: conn.clientKeyPem };
     const secureContext = bare ? (bareContext ??= tls.createSecureContext({ ...options, ca: [] }))
       : (context ??= tls.createSecureContext(options));
-    // SNI names a host, never an address (as node:https and Go do).
-    const servername = conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? undefined : host);
-    return track(tls.connect({ host, port, socket: over, secureContext, servername, rejectUnauthorized: !bare && !conn.insecureSkipTlsVerify }));
+    servername ??= conn.tlsServerName ?? (process.getBuiltinModule("node:net").isIP(host) ? "" : host);
+    return track(tls.connect({ host, port, socket: over, secureContext, servername: servername || undefined, rejectUnauthorized: !bare && !conn.insecureSkipTlsVerify }));
   };
 
   /**
@@ -282,7 +283,7 @@ interface ProxyTarget {
 }
 
 /** A kubeconfig `proxy-url`; http and https proxies only (kubectl's socks5 is not supported). */
-export function proxyOf(url: string): ProxyTarget {
+function proxyOf(url: string): ProxyTarget {
   let u: URL;
   try {
     u = new URL(url);

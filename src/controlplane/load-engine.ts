@@ -18,6 +18,8 @@ export function engineIsSeparate(): boolean {
 }
 
 export function loadEngine(): Promise<Engine> {
+  // The test is spelled out (not engineIsSeparate()) so that esbuild folds it and leaves the
+  // engine's import, and so the whole control plane, out of the CLI bundle.
   engine ??= typeof SKIFF_ENGINE_ASSET === "string" ? Promise.resolve(fromAsset(SKIFF_ENGINE_ASSET)) : import("./engine.ts");
   return engine;
 }

@@ -6,6 +6,7 @@ import { tryParseQuantity } from "../../api/quantity.ts";
 import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "../../api/validation.ts";
 import { skiffHome } from "../../cli/self.ts";
 import { engineIsSeparate, loadEngine } from "../../controlplane/load-engine.ts";
+import type { RunMinionOptions } from "../../controlplane/minion/main.ts";
 import { UsageError } from "../../errors.ts";
 import { parseCount, parsePeriod } from "../cluster/up.ts";
 import { defineCommand } from "../command.ts";
@@ -15,18 +16,9 @@ interface MinionFlags {
   address?: string; logPort?: string; podCidr?: string; nodeStatusUpdateFrequency?: string;
 }
 
-export interface MinionStartOptions {
-  name: string;
-  cpu: string;
-  memory: string;
-  pods: number;
-  labels: Record<string, string>;
-  address: string;
-  logPort: number;
-  podCIDR?: string;
-  /** How often the node status is posted (the kubelet's --node-status-update-frequency); default 10 s. */
-  heartbeatMs?: number;
-}
+/** What the command line gives runMinion. */
+export type MinionStartOptions = Pick<RunMinionOptions,
+  "name" | "cpu" | "memory" | "pods" | "labels" | "address" | "logPort" | "podCIDR" | "heartbeatMs">;
 
 /** Parses `k=v,k2=v2` into labels, with the API's key and value rules. */
 export function parseLabelList(s: string | undefined): Record<string, string> {

@@ -26,7 +26,7 @@ export interface RunMinionOptions {
   address: string;
   logPort: number;
   podCIDR?: string;
-  /** Status heartbeat period (default 10 s). */
+  /** How often the node status is posted (the kubelet's --node-status-update-frequency); default 10 s. */
   heartbeatMs?: number;
   /** Where the log server's self-signed certificate is kept. */
   stateDir: string;
